@@ -1,0 +1,137 @@
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "cli_support.h"
+#include "io/model_source.h"
+#include "job/estimate.h"
+#include "progress_line.h"
+#include "quantize_options.h"
+#include "report/run_report.h"
+
+namespace aqcli {
+namespace {
+
+const char* const kQuantizeHelp =
+    "usage: arrowquant-cli quantize MODEL -o OUT.safetensors|OUT.h5 [options]\n\n"
+    "Quantizes every eligible tensor of MODEL and writes a packed file (docs/FORMAT.md), printing a\n"
+    "per-tensor table of cosine similarity, SQNR, relative error and bits per weight. The output is\n"
+    "written to a temporary file and renamed at the end: on error or Ctrl+C nothing is left behind.\n\n"
+    "options:\n"
+    "  -o, --output FILE         .safetensors (packed) or .h5/.hdf5 (one group per tensor)\n"
+    "  --dry-run                 quantize and measure, write nothing (no -o needed)\n"
+    "  --json                    print the run as JSON on stdout instead of the table\n"
+    "  --report FILE             also write the run as JSON to FILE\n"
+    "  --csv FILE                also write the per-tensor table as CSV to FILE\n"
+    "  --verbose                 print each tensor's plan decision and its reason\n"
+    "  --no-progress             no progress line (it is shown only on a terminal anyway)\n";
+
+const char* const kPlanHelp =
+    "usage: arrowquant-cli plan MODEL [options] [--json] [--no-estimate]\n\n"
+    "Shows, before any run, what quantize would do: each tensor's decision and the reason, the exact\n"
+    "output size and bits per weight, and a time estimate measured by quantizing a sample of the\n"
+    "model's rows (about 16 MB) with the chosen settings.\n\noptions:\n";
+
+bool write_text(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::trunc);
+  f << text;
+  return bool(f);
+}
+
+}  // namespace
+
+int cmd_quantize(int argc, char** argv) {
+  Args args(argc, argv, 2);
+  if (args.flag("--help", "-h")) {
+    std::fputs(kQuantizeHelp, stdout);
+    std::fputs(kQuantizeOptionsHelp, stdout);
+    return kOk;
+  }
+  aq::JobConfig config;
+  if (auto err = parse_quantize_options(args, config)) return usage_error(*err, "quantize");
+  const auto output = args.value("--output", "-o");
+  const bool dry_run = args.flag("--dry-run"), json = args.flag("--json"), verbose = args.flag("--verbose");
+  const bool no_progress = args.flag("--no-progress");
+  const auto report = args.value("--report"), csv = args.value("--csv");
+  const auto pos = args.positionals();
+  if (!args.ok()) return usage_error(args.error(), "quantize");
+  if (pos.size() != 1) return usage_error("expected one MODEL", "quantize");
+  if (!output && !dry_run) return usage_error("missing -o OUT (or --dry-run)", "quantize");
+  config.input = pos[0];
+  if (output) config.output = *output;
+
+  aq::CancelToken cancel;
+  cancel_on_interrupt(cancel);
+  ProgressLine progress(!no_progress && stderr_is_terminal(), verbose);
+  const aq::JobResult result = aq::run_job(config, progress, cancel);
+  progress.finish();
+
+  if (report && !write_text(*report, aq::run_to_json(result).dump(2) + "\n"))
+    std::fprintf(stderr, "arrowquant-cli: cannot write %s\n", report->c_str());
+  if (csv) {
+    std::ofstream f(*csv, std::ios::trunc);
+    aq::write_tensor_csv(result, f);
+    if (!f) std::fprintf(stderr, "arrowquant-cli: cannot write %s\n", csv->c_str());
+  }
+  if (json) {
+    std::cout << aq::run_to_json(result).dump(2) << "\n";
+  } else if (result.status == aq::JobStatus::Succeeded) {
+    std::cout << aq::format_tensor_table(result) << "\n" << aq::format_totals(result);
+    if (!config.output.empty()) std::cout << "output       " << config.output.string() << "\n";
+  }
+  if (result.status != aq::JobStatus::Succeeded) return report_error(result.error);
+  return kOk;
+}
+
+int cmd_plan(int argc, char** argv) {
+  Args args(argc, argv, 2);
+  if (args.flag("--help", "-h")) {
+    std::fputs(kPlanHelp, stdout);
+    std::fputs(kQuantizeOptionsHelp, stdout);
+    return kOk;
+  }
+  aq::JobConfig config;
+  if (auto err = parse_quantize_options(args, config)) return usage_error(*err, "plan");
+  const bool json = args.flag("--json"), no_estimate = args.flag("--no-estimate");
+  const auto pos = args.positionals();
+  if (!args.ok()) return usage_error(args.error(), "plan");
+  if (pos.size() != 1) return usage_error("expected one MODEL", "plan");
+  auto source = aq::open_model(pos[0]);
+  if (!source) return report_error(source.error());
+  const aq::Plan plan = aq::make_plan(**source, config.plan);
+  aq::RunEstimate estimate;
+  if (!no_estimate) estimate = aq::estimate_run(**source, plan, config.threads);
+  else estimate.output_bytes = plan.output_bytes, estimate.bits_per_weight = plan.bits_per_weight();
+
+  const auto& tensors = (*source)->tensors();
+  if (json) {
+    nlohmann::json j;
+    j["family"] = std::string(aq::family_name(plan.family));
+    j["input_bytes"] = plan.input_bytes;
+    j["output_bytes"] = plan.output_bytes;
+    j["bits_per_weight"] = plan.bits_per_weight();
+    j["quantized_tensors"] = plan.quantized_count;
+    j["estimate"] = {{"sample_bytes", estimate.sample_bytes}, {"sample_mb_per_s", estimate.sample_mb_per_s},
+                     {"seconds", estimate.seconds}};
+    for (const auto& p : plan.tensors)
+      j["tensors"].push_back({{"name", tensors[p.index].name}, {"decision", std::string(aq::decision_name(p.decision))},
+                              {"reason", p.reason}, {"input_bytes", p.input_bytes}, {"output_bytes", p.output_bytes}});
+    std::cout << j.dump(2) << "\n";
+    return kOk;
+  }
+  for (const auto& p : plan.tensors)
+    std::printf("%-56s %-15s %s\n", tensors[p.index].name.c_str(), std::string(aq::decision_name(p.decision)).c_str(),
+                p.reason.c_str());
+  std::printf("\nfamily       %s\n", std::string(aq::family_name(plan.family)).c_str());
+  std::printf("tensors      %zu (%zu quantized)\n", plan.tensors.size(), plan.quantized_count);
+  std::printf("size         %s -> %s of tensor data (%.3f bits/weight; %.3f over quantized tensors)\n",
+              aq::format_mb(plan.input_bytes).c_str(), aq::format_mb(plan.output_bytes).c_str(),
+              plan.bits_per_weight(), plan.quantized_bits_per_weight());
+  if (!no_estimate && estimate.sample_bytes)
+    std::printf("time         about %.1f s at %.1f MB/s, measured on a %s sample with %d threads\n", estimate.seconds,
+                estimate.sample_mb_per_s, aq::format_mb(estimate.sample_bytes).c_str(),
+                aq::resolve_threads(config.threads));
+  return kOk;
+}
+
+}  // namespace aqcli

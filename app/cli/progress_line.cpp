@@ -1,0 +1,33 @@
+#include "progress_line.h"
+
+#include <cstdio>
+
+namespace aqcli {
+
+void ProgressLine::on_progress(const aq::Progress& p) {
+  if (!show_) return;
+  const auto now = std::chrono::steady_clock::now();
+  const bool final = p.bytes_done >= p.bytes_total;
+  if (!final && now - last_ < std::chrono::milliseconds(100)) return;
+  last_ = now;
+  std::string name = p.current.size() > 40 ? "..." + p.current.substr(p.current.size() - 37) : p.current;
+  std::fprintf(stderr, "\r\033[K[%3.0f%%] %zu/%zu tensors  %7.1f MB/s  ETA %5.1f s  %s", 100.0 * p.fraction(),
+               p.tensors_done, p.tensors_total, p.mb_per_s, p.eta_s, name.c_str());
+  std::fflush(stderr);
+  drawn_ = true;
+}
+
+void ProgressLine::on_log(aq::LogLevel level, const std::string& message) {
+  if (level == aq::LogLevel::Info && !verbose_) return;
+  finish();
+  const char* tag = level == aq::LogLevel::Info ? "" : level == aq::LogLevel::Warning ? "warning: " : "error: ";
+  if (level == aq::LogLevel::Error) return;  // the command reports the final error itself
+  std::fprintf(stderr, "%s%s\n", tag, message.c_str());
+}
+
+void ProgressLine::finish() {
+  if (drawn_) std::fprintf(stderr, "\r\033[K");
+  drawn_ = false;
+}
+
+}  // namespace aqcli

@@ -1,0 +1,72 @@
+#include "quantize_options.h"
+
+namespace aqcli {
+
+const char* const kQuantizeOptionsHelp =
+    "  --bits 2|3|4|8            bits per weight code (default 4)\n"
+    "  --group-size N|channel    elements per scale: 8 up to a whole row, or 'channel' (default 64)\n"
+    "  --symmetric               symmetric codes, no zero points (default: asymmetric)\n"
+    "  --method minmax|search    min-max rounding, or error-minimising range search (default search)\n"
+    "  --mode streaming|batch    bounded memory, or all tensors in parallel (default streaming)\n"
+    "  --threads N               worker threads, 0 = all cores (default 0)\n"
+    "  --keep REGEX              keep matching tensors in float (repeatable; first match wins)\n"
+    "  --rule REGEX=BITS[:GROUP] other bits / group size for matching tensors (repeatable);\n"
+    "                            BITS may be 'keep'; GROUP may be 'channel'\n"
+    "  --min-elements N          keep tensors of at most N elements (default 1024)\n"
+    "  --no-default-keep         do not apply the built-in diffusion-sensitive name rules\n"
+    "  --block-mb N              streaming block size in MB of input (default 8)\n";
+
+std::optional<std::string> parse_quantize_options(Args& args, aq::JobConfig& config) {
+  auto& scheme = config.plan.scheme;
+  if (auto v = args.value("--bits")) {
+    if (*v != "2" && *v != "3" && *v != "4" && *v != "8") return "--bits must be 2, 3, 4 or 8";
+    scheme.bits = std::stoi(*v);
+  }
+  if (auto v = args.value("--group-size")) {
+    if (*v == "channel" || *v == "row") {
+      scheme.group_size = 0;
+    } else {
+      auto n = parse_count(*v);
+      if (!n || *n < 8 || *n > (1 << 24)) return "--group-size must be a number >= 8 or 'channel'";
+      scheme.group_size = int(*n);
+    }
+  }
+  const bool sym = args.flag("--symmetric"), asym = args.flag("--asymmetric");
+  if (sym && asym) return "--symmetric and --asymmetric exclude each other";
+  scheme.symmetric = sym;
+  if (auto v = args.value("--method")) {
+    auto m = aq::method_from_name(*v);
+    if (!m) return "--method must be minmax or search";
+    scheme.method = *m;
+  }
+  if (auto v = args.value("--mode")) {
+    if (*v == "streaming") config.mode = aq::Mode::Streaming;
+    else if (*v == "batch") config.mode = aq::Mode::Batch;
+    else return "--mode must be streaming or batch";
+  }
+  if (auto v = args.value("--threads")) {
+    auto n = parse_count(*v);
+    if (!n || *n > 1024) return "--threads must be a number (0 = all cores)";
+    config.threads = int(*n);
+  }
+  if (auto v = args.value("--min-elements")) {
+    auto n = parse_count(*v);
+    if (!n) return "--min-elements must be a number";
+    config.plan.min_elements = *n;
+  }
+  if (auto v = args.value("--block-mb")) {
+    auto n = parse_count(*v);
+    if (!n || *n < 1 || *n > 4096) return "--block-mb must be between 1 and 4096";
+    config.block_bytes = uint64_t(*n) << 20;
+  }
+  if (args.flag("--no-default-keep")) config.plan.keep_sensitive = false;
+  // --keep and --rule interleave in one first-match-wins list, in command-line order.
+  for (const auto& [option, text] : args.tagged_values({"--keep", "--rule"})) {
+    auto rule = option == "--keep" ? aq::make_keep_rule(text) : aq::parse_user_rule(text);
+    if (!rule) return rule.error().reason;
+    config.plan.rules.push_back(std::move(*rule));
+  }
+  return std::nullopt;
+}
+
+}  // namespace aqcli

@@ -1,0 +1,241 @@
+// The quantized model as HDF5, for h5py users: one group per tensor.
+//   quantized: datasets codes (uint8 [rows, row_bytes]), scales and zeros (float16 [rows, groups]),
+//              attributes kind="quantized", bits, group_size, symmetric, method, dtype, shape
+//   kept:      dataset data (original dtype and shape; BF16 as uint16), attributes kind="kept", dtype, shape
+// The file's root carries format="arrowquant", format_version and tool.
+#include <hdf5.h>
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "io/atomic_file.h"
+#include "io/hdf5_lock.h"
+#include "io/model_source.h"
+#include "io/packed_format.h"
+#include "io/packed_writer.h"
+#include "plan/plan.h"
+
+namespace aq {
+namespace {
+
+hid_t float16_type() {
+  hid_t t = H5Tcopy(H5T_IEEE_F32LE);
+  H5Tset_fields(t, 15, 10, 5, 0, 10);
+  H5Tset_size(t, 2);
+  H5Tset_ebias(t, 15);
+  return t;
+}
+
+hid_t file_type_of(DType d, hid_t f16) {
+  switch (d) {
+    case DType::F64: return H5T_IEEE_F64LE;
+    case DType::F32: return H5T_IEEE_F32LE;
+    case DType::F16: return f16;
+    case DType::BF16: return H5T_STD_U16LE;
+    case DType::I64: return H5T_STD_I64LE;
+    case DType::I32: return H5T_STD_I32LE;
+    case DType::I16: return H5T_STD_I16LE;
+    case DType::I8: return H5T_STD_I8LE;
+    case DType::U64: return H5T_STD_U64LE;
+    case DType::U32: return H5T_STD_U32LE;
+    case DType::U16: return H5T_STD_U16LE;
+    default: return H5T_STD_U8LE;  // U8, BOOL, F8 variants: raw bytes
+  }
+}
+
+void set_attr_string(hid_t obj, const char* name, const std::string& value) {
+  hid_t t = H5Tcopy(H5T_C_S1);
+  H5Tset_size(t, value.empty() ? 1 : value.size());
+  hid_t space = H5Screate(H5S_SCALAR);
+  hid_t a = H5Acreate2(obj, name, t, space, H5P_DEFAULT, H5P_DEFAULT);
+  H5Awrite(a, t, value.empty() ? "" : value.c_str());
+  H5Aclose(a);
+  H5Sclose(space);
+  H5Tclose(t);
+}
+
+void set_attr_int64s(hid_t obj, const char* name, const std::vector<int64_t>& v) {
+  const hsize_t n = v.size();
+  hid_t space = v.empty() ? H5Screate(H5S_NULL) : H5Screate_simple(1, &n, nullptr);
+  hid_t a = H5Acreate2(obj, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+  if (!v.empty()) H5Awrite(a, H5T_NATIVE_INT64, v.data());
+  H5Aclose(a);
+  H5Sclose(space);
+}
+
+void set_attr_int(hid_t obj, const char* name, int64_t v) {
+  hid_t space = H5Screate(H5S_SCALAR);
+  hid_t a = H5Acreate2(obj, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+  H5Awrite(a, H5T_NATIVE_INT64, &v);
+  H5Aclose(a);
+  H5Sclose(space);
+}
+
+struct TensorDatasets {
+  hid_t codes = -1, scales = -1, zeros = -1, data = -1;
+  hid_t data_mem_type = -1;  // kept tensors: the file type, so bytes are copied unconverted
+  int rank = 0;              // of `data`
+};
+
+hid_t make_dataset(hid_t group, const char* name, hid_t type, const std::vector<hsize_t>& dims) {
+  hid_t space = dims.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(int(dims.size()), dims.data(), nullptr);
+  hid_t ds = H5Dcreate2(group, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Sclose(space);
+  return ds;
+}
+
+// Rows [r0, r1) along dim 0; datasets of rank <= 1 are one row and are written whole.
+bool write_rows(hid_t ds, hid_t mem_type, int rank, int64_t r0, int64_t r1, const void* buf) {
+  if (rank <= 1) return H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0;
+  hid_t fspace = H5Dget_space(ds);
+  std::vector<hsize_t> dims(rank);
+  H5Sget_simple_extent_dims(fspace, dims.data(), nullptr);
+  std::vector<hsize_t> start(rank, 0), count(dims);
+  start[0] = hsize_t(r0);
+  count[0] = hsize_t(r1 - r0);
+  H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
+  hid_t mspace = H5Screate_simple(rank, count.data(), nullptr);
+  const bool ok = H5Dwrite(ds, mem_type, mspace, fspace, H5P_DEFAULT, buf) >= 0;
+  H5Sclose(mspace);
+  H5Sclose(fspace);
+  return ok;
+}
+
+class Hdf5PackedWriter final : public PackedWriter {
+ public:
+  explicit Hdf5PackedWriter(AtomicFile file) : file_(std::move(file)), out_(file_.destination().string()) {}
+  ~Hdf5PackedWriter() override { abort(); }
+
+  /// Creates the file, its groups, attributes and datasets. Caller holds hdf5_mutex().
+  Status create(const ModelSource& source, const Plan& plan);
+
+  Status write_block(std::size_t t, int64_t r0, int64_t r1, const BlockData& d) override {
+    std::lock_guard lock(hdf5_mutex());
+    const TensorDatasets& s = sets_[t];
+    const bool ok = d.raw ? write_rows(s.data, s.data_mem_type, s.rank, r0, r1, d.raw)
+                          : write_rows(s.codes, H5T_NATIVE_UINT8, 2, r0, r1, d.codes) &&
+                                write_rows(s.scales, f16_, 2, r0, r1, d.scales) &&
+                                (!d.zeros || write_rows(s.zeros, f16_, 2, r0, r1, d.zeros));
+    if (!ok) return make_error(ErrorKind::Io, out_, names_[t], "HDF5 write failed (disk full?)");
+    return {};
+  }
+
+  Result<uint64_t> commit() override {
+    bool closed;
+    {
+      std::lock_guard lock(hdf5_mutex());
+      closed = close_all();
+    }
+    if (!closed) {
+      file_.abort();
+      return make_error(ErrorKind::Io, out_, "", "cannot finish the HDF5 file (disk full?)");
+    }
+    if (auto s = file_.commit(); !s) return s.error();
+    std::error_code ec;
+    return uint64_t(std::filesystem::file_size(file_.destination(), ec));
+  }
+
+  void abort() override {
+    {
+      std::lock_guard lock(hdf5_mutex());
+      close_all();
+    }
+    file_.abort();
+  }
+
+ private:
+  bool close_all() {
+    bool ok = true;
+    for (auto& s : sets_)
+      for (hid_t* h : {&s.codes, &s.scales, &s.zeros, &s.data})
+        if (*h >= 0) { ok &= H5Dclose(*h) >= 0; *h = -1; }
+    if (f16_ >= 0) { H5Tclose(f16_); f16_ = -1; }
+    if (h5_ >= 0) { ok &= H5Fclose(h5_) >= 0; h5_ = -1; }
+    return ok;
+  }
+
+  AtomicFile file_;
+  std::string out_;
+  hid_t h5_ = -1;
+  hid_t f16_ = -1;
+  std::vector<TensorDatasets> sets_;
+  std::vector<std::string> names_;
+};
+
+Status Hdf5PackedWriter::create(const ModelSource& source, const Plan& plan) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  h5_ = H5Fcreate(file_.temp_path().c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+  if (h5_ < 0) return make_error(ErrorKind::Io, out_, "", "cannot create the HDF5 file");
+  f16_ = float16_type();
+
+  hid_t root = H5Gopen2(h5_, "/", H5P_DEFAULT);
+  set_attr_string(root, "format", std::string(packed::kFormatValue));
+  set_attr_int(root, "format_version", packed::kFormatVersion);
+  set_attr_string(root, "tool", std::string("arrowquant ") + AQ_VERSION);
+  H5Gclose(root);
+
+  hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  const auto& tensors = source.tensors();
+  sets_.resize(tensors.size());
+  names_.resize(tensors.size());
+  Status status;
+  for (const auto& tp : plan.tensors) {
+    const TensorInfo& t = tensors[tp.index];
+    names_[tp.index] = t.name;
+    std::string path = t.name;
+    while (!path.empty() && path.front() == '/') path.erase(path.begin());
+    hid_t g = H5Gcreate2(h5_, path.c_str(), lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0) {
+      status = make_error(ErrorKind::BadInput, out_, t.name, "cannot create an HDF5 group for this tensor name");
+      break;
+    }
+    TensorDatasets& s = sets_[tp.index];
+    set_attr_string(g, "dtype", std::string(dtype_name(t.dtype)));
+    set_attr_int64s(g, "shape", t.shape);
+    set_attr_string(g, "reason", tp.reason);
+    if (tp.quantized()) {
+      const PackedLayout& l = tp.layout;
+      set_attr_string(g, "kind", "quantized");
+      set_attr_int(g, "bits", tp.scheme.bits);
+      set_attr_int(g, "group_size", l.group);
+      set_attr_int(g, "symmetric", tp.scheme.symmetric ? 1 : 0);
+      set_attr_string(g, "method", std::string(method_name(tp.scheme.method)));
+      s.codes = make_dataset(g, "codes", H5T_STD_U8LE, {hsize_t(l.rows), hsize_t(l.row_bytes)});
+      s.scales = make_dataset(g, "scales", f16_, {hsize_t(l.rows), hsize_t(l.groups_per_row)});
+      if (!tp.scheme.symmetric) s.zeros = make_dataset(g, "zeros", f16_, {hsize_t(l.rows), hsize_t(l.groups_per_row)});
+    } else {
+      set_attr_string(g, "kind", "kept");
+      const std::vector<hsize_t> dims(t.shape.begin(), t.shape.end());
+      s.data_mem_type = file_type_of(t.dtype, f16_);
+      s.data = make_dataset(g, "data", s.data_mem_type, dims);
+      s.rank = int(dims.size());
+    }
+    H5Gclose(g);
+    if ((tp.quantized() && s.codes < 0) || (!tp.quantized() && s.data < 0)) {
+      status = make_error(ErrorKind::Io, out_, t.name, "cannot create the HDF5 dataset");
+      break;
+    }
+  }
+  H5Pclose(lcpl);
+  return status;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PackedWriter>> open_hdf5_writer(const std::filesystem::path& output,
+                                                       const ModelSource& source, const Plan& plan) {
+  auto file = AtomicFile::create(output, /*open_fd=*/false);
+  if (!file) return file.error();
+  auto writer = std::make_unique<Hdf5PackedWriter>(std::move(*file));
+  Status status;
+  {
+    std::lock_guard lock(hdf5_mutex());
+    status = writer->create(source, plan);
+  }
+  if (!status) return status.error();  // the writer's destructor removes the partial file
+  return std::unique_ptr<PackedWriter>(std::move(writer));
+}
+
+}  // namespace aq

@@ -1,0 +1,25 @@
+#pragma once
+// What a run will produce, before running it: exact output size from the plan, and a time
+// measured by quantizing a sample of the model's rows with the chosen settings.
+#include <cstdint>
+
+#include "plan/plan.h"
+
+namespace aq {
+
+class ModelSource;
+
+struct RunEstimate {
+  uint64_t output_bytes = 0;      // exact, from the plan (tensor data)
+  double bits_per_weight = 0;     // exact, from the plan
+  double sample_mb_per_s = 0;     // measured on the sample
+  uint64_t sample_bytes = 0;      // how much input was measured
+  double seconds = 0;             // input bytes of the model / measured rate
+};
+
+/// Quantizes up to `sample_bytes` of rows, spread over the model's quantized tensors, on `threads`
+/// threads (0: all), and extrapolates. Reads the source; writes nothing.
+RunEstimate estimate_run(const ModelSource& source, const Plan& plan, int threads,
+                         uint64_t sample_bytes = 16u << 20);
+
+}  // namespace aq

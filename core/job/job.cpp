@@ -1,0 +1,133 @@
+#include "job/job.h"
+
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <exception>
+
+#include "job/job_context.h"
+#include "job/memory_sampler.h"
+#include "sys/memory.h"
+
+namespace aq {
+
+std::string_view mode_name(Mode m) { return m == Mode::Streaming ? "streaming" : "batch"; }
+
+std::string_view status_name(JobStatus s) {
+  switch (s) {
+    case JobStatus::Succeeded: return "succeeded";
+    case JobStatus::Failed: return "failed";
+    case JobStatus::Cancelled: return "cancelled";
+  }
+  return "?";
+}
+
+int resolve_threads(int requested) {
+  const int all = tbb::info::default_concurrency();
+  return requested > 0 ? std::min(requested, 4 * all) : all;
+}
+
+namespace {
+
+void log_plan(JobContext& ctx) {
+  const auto& tensors = ctx.source->tensors();
+  for (const auto& p : ctx.plan.tensors)
+    ctx.log(LogLevel::Info, (p.quantized() ? "quantize " : "keep ") + tensors[p.index].name + ": " + p.reason);
+  for (const auto& w : ctx.source->warnings()) ctx.log(LogLevel::Warning, w);
+}
+
+void run_streaming(JobContext& ctx) {
+  const auto& tensors = ctx.source->tensors();
+  for (std::size_t i = 0; i < tensors.size() && !ctx.should_stop(); ++i) {
+    const uint64_t row_bytes = std::max<uint64_t>(1, tensors[i].row_bytes());
+    const int64_t block_rows = std::max<int64_t>(1, int64_t(ctx.config.block_bytes / row_bytes));
+    process_tensor(ctx, i, block_rows, /*release=*/true);
+  }
+}
+
+void run_batch(JobContext& ctx) {
+  tbb::parallel_for(std::size_t(0), ctx.source->tensors().size(), [&](std::size_t i) {
+    if (!ctx.should_stop()) process_tensor(ctx, i, 0, /*release=*/false);
+  });
+}
+
+void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer) {
+  auto source = open_model(ctx.config.input);
+  if (!source) return ctx.fail(source.error());
+  ctx.source = std::move(*source);
+  ctx.plan = make_plan(*ctx.source, ctx.config.plan);
+  result.source_format = std::string(ctx.source->format());
+  result.family = ctx.plan.family;
+  result.input_bytes = ctx.plan.input_bytes;
+  result.output_bytes = ctx.plan.output_bytes;
+  result.params = ctx.plan.quantized_params + ctx.plan.kept_params;
+  result.quantized_params = ctx.plan.quantized_params;
+  observer.on_plan(*ctx.source, ctx.plan);
+  log_plan(ctx);
+
+  if (!ctx.config.output.empty()) {
+    auto writer = open_packed_writer(ctx.config.output, *ctx.source, ctx.plan);
+    if (!writer) return ctx.fail(writer.error());
+    ctx.writer = std::move(*writer);
+  }
+
+  tbb::task_arena arena(result.threads);
+  arena.execute([&] {
+    if (ctx.config.mode == Mode::Streaming)
+      run_streaming(ctx);
+    else
+      run_batch(ctx);
+  });
+  if (!ctx.failed() && ctx.cancel.cancelled())
+    ctx.fail(make_error(ErrorKind::Cancelled, "", "", "cancelled by the user"));
+
+  if (ctx.writer) {
+    if (ctx.failed()) {
+      ctx.writer->abort();
+    } else if (auto size = ctx.writer->commit(); size) {
+      result.output_file_bytes = *size;
+    } else {
+      ctx.fail(size.error());
+    }
+    ctx.writer.reset();
+  }
+}
+
+}  // namespace
+
+JobResult run_job(const JobConfig& config, JobObserver& observer, const CancelToken& cancel) {
+  JobResult result;
+  result.config = config;
+  result.threads = resolve_threads(config.threads);
+  JobContext ctx(config, observer, cancel, result);
+  result.kernels = ctx.kernels.name;
+  {
+    MemorySampler sampler(config.memory_sample_ms, [&](const MemorySample& s) { ctx.memory(s); });
+    try {
+      run_stages(ctx, result, observer);
+    } catch (const std::bad_alloc&) {
+      ctx.fail(make_error(ErrorKind::Io, config.input.string(), "", "out of memory"));
+    } catch (const std::exception& e) {
+      ctx.fail(make_error(ErrorKind::Internal, config.input.string(), "", e.what()));
+    }
+    if (ctx.writer) ctx.writer->abort();
+    sampler.stop();
+  }
+  std::sort(result.tensors.begin(), result.tensors.end(),
+            [](const TensorResult& a, const TensorResult& b) { return a.index < b.index; });
+  result.wall_s = ctx.elapsed();
+  result.peak_rss = read_process_memory().peak;
+  if (auto err = ctx.first_error()) {
+    result.error = *err;
+    if (result.error.file.empty() && result.error.kind == ErrorKind::Cancelled) result.error.file = config.input.string();
+    result.status = err->kind == ErrorKind::Cancelled ? JobStatus::Cancelled : JobStatus::Failed;
+    observer.on_log(LogLevel::Error, result.error.message());
+  } else {
+    result.status = JobStatus::Succeeded;
+  }
+  return result;
+}
+
+}  // namespace aq

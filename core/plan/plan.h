@@ -1,0 +1,77 @@
+#pragma once
+// The plan: for every tensor, quantize it (with which scheme) or keep it as it is, and why.
+// The built-in keep rules are written down once, in keep_rules.cpp.
+#include <cstdint>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "plan/family.h"
+#include "quant/scheme.h"
+#include "util/result.h"
+
+namespace aq {
+
+class ModelSource;
+struct TensorInfo;
+
+enum class Decision {
+  Quantize,
+  KeepNotFloat,    // dtype is not F32/F16/BF16
+  KeepOneDim,      // 1-D (norm, bias) or 0-D
+  KeepSmall,       // at most PlanOptions::min_elements elements
+  KeepSensitive,   // name matches a built-in diffusion-sensitive rule
+  KeepUser,        // the user asked (--keep REGEX)
+};
+std::string_view decision_name(Decision d);  // "quantize", "keep:not-float", ...
+
+/// A user override, matched against tensor names with std::regex_search; first match wins.
+struct UserRule {
+  std::string pattern;
+  bool keep = false;
+  int bits = 0;         // 0: the run's default
+  int group_size = -1;  // -1: the run's default; 0: per-channel
+  std::regex regex;
+};
+
+/// "--keep REGEX" and "--rule REGEX=BITS[:GROUP|channel]". Bad regex or numbers are an Error.
+Result<UserRule> make_keep_rule(const std::string& pattern);
+Result<UserRule> parse_user_rule(const std::string& spec);
+
+struct PlanOptions {
+  QuantScheme scheme;               // the run's default scheme
+  std::vector<UserRule> rules;      // checked before the built-in rules
+  int64_t min_elements = 1024;      // tensors with at most this many elements stay in float
+  bool keep_sensitive = true;       // apply the built-in diffusion-sensitive name rules
+};
+
+struct TensorPlan {
+  std::size_t index = 0;           // into ModelSource::tensors()
+  Decision decision = Decision::Quantize;
+  std::string reason;              // shown to the user: the rule that fired, in words
+  QuantScheme scheme;              // meaningful when quantized
+  PackedLayout layout;             // meaningful when quantized
+  uint64_t input_bytes = 0;
+  uint64_t output_bytes = 0;       // packed size, or input_bytes when kept
+
+  bool quantized() const { return decision == Decision::Quantize; }
+};
+
+struct Plan {
+  ModelFamily family = ModelFamily::Unknown;
+  std::vector<TensorPlan> tensors;  // same order as ModelSource::tensors()
+  uint64_t input_bytes = 0;
+  uint64_t output_bytes = 0;        // tensor data only (headers not counted)
+  int64_t quantized_params = 0;
+  int64_t kept_params = 0;
+  std::size_t quantized_count = 0;
+
+  /// Output bits per parameter over the whole model, scales and kept tensors included.
+  double bits_per_weight() const;
+  /// Output bits per parameter over the quantized tensors only (codes + scales + zeros).
+  double quantized_bits_per_weight() const;
+};
+
+Plan make_plan(const ModelSource& source, const PlanOptions& options);
+
+}  // namespace aq

@@ -1,0 +1,55 @@
+#pragma once
+// A quantization scheme and the packed layout it gives a [rows, cols] tensor.
+//
+// Layout (docs/FORMAT.md is the authority):
+//  - each row is cut into groups of `group_size` consecutive elements; the last group of a row is
+//    shorter when cols is not a multiple of the group size. group_size 0 means one group per row.
+//  - codes are unsigned b-bit integers, packed densely per row, little-endian bit order: element j
+//    of a row occupies bits [j*b, j*b+b) of the row's bytes, bit k of the row lives in byte k/8 at
+//    bit position k%8. Each row starts on a byte boundary (at most 7 padding bits, zero, per row).
+//  - scales and zero points are fp16, one per group, shape [rows, groups_per_row].
+//  - dequantized value = scale * (code - zero). Symmetric schemes store no zeros: zero = 2^(b-1).
+//    Asymmetric zero points are integers in [0, 2^b - 1] (exact in fp16).
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <optional>
+
+namespace aq {
+
+enum class Method {
+  MinMax,  // round to nearest on the group's [min, max] range (0 always included)
+  Search,  // try shrunken ranges on a grid; keep the one with the least squared error
+};
+std::string_view method_name(Method m);  // "minmax", "search"
+std::optional<Method> method_from_name(std::string_view name);
+
+struct QuantScheme {
+  int bits = 4;          // 2, 3, 4 or 8
+  int group_size = 64;   // >= 8, or 0 for a whole row (per-channel)
+  bool symmetric = false;
+  Method method = Method::Search;
+
+  int levels() const { return 1 << bits; }
+  int max_code() const { return (1 << bits) - 1; }
+  /// "INT4 g64 asym search" / "INT8 channel sym minmax"
+  std::string describe() const;
+  bool operator==(const QuantScheme&) const = default;
+};
+
+/// Byte sizes of one tensor packed with a scheme.
+struct PackedLayout {
+  int64_t rows = 0;
+  int64_t cols = 0;
+  int64_t group = 0;            // effective group length (cols for per-channel)
+  int64_t groups_per_row = 0;   // ceil(cols / group)
+  int64_t row_bytes = 0;        // ceil(cols * bits / 8)
+  uint64_t codes_bytes = 0;     // rows * row_bytes
+  uint64_t scales_bytes = 0;    // rows * groups_per_row * 2
+  uint64_t zeros_bytes = 0;     // same as scales_bytes, or 0 if symmetric
+  uint64_t total_bytes() const { return codes_bytes + scales_bytes + zeros_bytes; }
+};
+
+PackedLayout packed_layout(int64_t rows, int64_t cols, const QuantScheme& scheme);
+
+}  // namespace aq
