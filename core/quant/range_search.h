@@ -12,7 +12,9 @@ namespace aq::qk {
 /// Search candidate k shrinks the group's range [lo, hi] (0 included) to [f_k*lo, f_k*hi].
 /// f_0 = 1 exactly, so candidate 0 is the MinMax result and Search can never do worse.
 inline constexpr int kSearchCandidates = 16;
-alignas(32) inline constexpr float kSearchFactors[kSearchCandidates] = {1.00f,0.92f,0.84f,0.76f,0.68f,0.60f,0.52f,0.44f,0.44f,0.44f,0.44f,0.44f,0.44f,0.44f,0.44f,0.44f};
+alignas(32) inline constexpr float kSearchFactors[kSearchCandidates] = {
+    1.00f, 0.97f, 0.94f, 0.91f, 0.88f, 0.85f, 0.82f, 0.79f,
+    0.76f, 0.72f, 0.68f, 0.64f, 0.60f, 0.55f, 0.50f, 0.45f};
 
 /// Float sums run in 8 lanes (lane j takes elements j, j+8, ... counted from the group start) over
 /// blocks of kSumBlock elements; each block is reduced with lane_sum and added to a double. Both
