@@ -51,6 +51,7 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& o) noexcept {
     temp_ = std::move(o.temp_);
     fd_ = o.fd_;
     active_ = o.active_;
+    unflushed_ = o.unflushed_.load();
     o.fd_ = -1;
     o.active_ = false;
   }
@@ -74,6 +75,12 @@ Status AtomicFile::write_at(const void* data, std::size_t size, uint64_t offset,
     p += n;
     size -= std::size_t(n);
     offset += uint64_t(n);
+  }
+  // Start write-back of what is written so far every 32 MiB, so the disk works while we compute and
+  // the fsync in commit() has little left to do.
+  if (unflushed_.fetch_add(uint64_t(p - static_cast<const char*>(data))) > (32u << 20)) {
+    unflushed_ = 0;
+    ::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
   }
   return {};
 }

@@ -2,6 +2,7 @@
 // Output that is all or nothing: data goes to a temporary file beside the destination, which is
 // renamed over it only on commit. An error, a cancel or a crash leaves no half-written output
 // (at worst a hidden temporary, which is removed on abort and on destruction).
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -17,7 +18,7 @@ class AtomicFile {
   /// such as HDF5 that open files themselves).
   static Result<AtomicFile> create(const std::filesystem::path& destination, bool open_fd = true);
 
-  AtomicFile(AtomicFile&& other) noexcept;
+  AtomicFile(AtomicFile&& other) noexcept;  // only before any write (the counter is not moved)
   AtomicFile& operator=(AtomicFile&& other) noexcept;
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
@@ -40,6 +41,7 @@ class AtomicFile {
   std::filesystem::path temp_;
   int fd_ = -1;
   bool active_ = false;
+  std::atomic<uint64_t> unflushed_{0};  // bytes written since write-back was last started
 };
 
 }  // namespace aq
