@@ -46,6 +46,9 @@ constexpr std::array kRules{
 
 bool applies(ModelFamily rule, ModelFamily model) {
   if (rule == ModelFamily::Unknown) return true;
+  // A model of unknown family (a custom UNet, say) still gets the specific lists; Wan's patterns
+  // ("time_", "head.", "modulation") are too broad to apply without knowing it is Wan.
+  if (model == ModelFamily::Unknown) return rule != ModelFamily::Wan;
   if (rule == ModelFamily::MMDiT) return model == ModelFamily::MMDiT || model == ModelFamily::DiT;
   return rule == model;
 }

@@ -77,6 +77,10 @@ TEST(KeepRules, FamilySpecificRulesApplyOnlyToTheirFamily) {
   EXPECT_NE(aq::match_keep_rule("blocks.0.time_projection.weight", aq::ModelFamily::Wan), nullptr);
   EXPECT_NE(aq::match_keep_rule("model.diffusion_model.input_blocks.0.0.weight", aq::ModelFamily::UNet), nullptr);
   EXPECT_NE(aq::match_keep_rule("anything.bias", aq::ModelFamily::Unknown), nullptr);
+  // Unknown family: the specific lists apply (a custom UNet's time_embed), Wan's broad ones do not.
+  EXPECT_NE(aq::match_keep_rule("gt.time_embed.0.weight", aq::ModelFamily::Unknown), nullptr);
+  EXPECT_EQ(aq::match_keep_rule("blocks.0.time_mix.weight", aq::ModelFamily::Unknown), nullptr);
+  EXPECT_EQ(aq::match_keep_rule("lm_head.weight", aq::ModelFamily::Unknown), nullptr);
 }
 
 TEST(PackedLayout, ShorterLastGroupAndRowPadding) {
