@@ -4,119 +4,19 @@
 #include <array>
 #include <fstream>
 #include <optional>
+#include <system_error>
 #include <type_traits>
 
 #include <hdf5.h>
 
 #include "io/hdf5_lock.h"
+#include "io/hdf5_types.h"
 
 namespace aq {
 
 static_assert(std::is_same_v<hid_t, int64_t>, "hdf5_source.h stores hid_t as int64_t");
 
 namespace {
-
-// The HDF5 error stack as one line (innermost cause last), then cleared. The caller holds the lock.
-std::string hdf5_errors() {
-  std::vector<std::string> lines;
-  H5Ewalk2(
-      H5E_DEFAULT, H5E_WALK_DOWNWARD,
-      [](unsigned, const H5E_error2_t* e, void* data) -> herr_t {
-        if (e && e->desc && *e->desc) static_cast<std::vector<std::string>*>(data)->push_back(e->desc);
-        return 0;
-      },
-      &lines);
-  H5Eclear2(H5E_DEFAULT);
-  // The outermost lines are generic ("unable to open file"); the innermost say why.
-  std::string out;
-  const std::size_t first = lines.size() > 3 ? lines.size() - 3 : 0;
-  for (std::size_t i = first; i < lines.size(); ++i) out += (out.empty() ? "" : ": ") + lines[i];
-  return out.empty() ? "no detail from the HDF5 library" : out;
-}
-
-// One float layout we accept, as HDF5 describes it (H5Tget_fields / H5Tget_ebias).
-struct FloatLayout {
-  std::size_t size, spos, epos, esize, mpos, msize, ebias;
-  DType dtype;
-};
-constexpr std::array<FloatLayout, 4> kFloatLayouts{{
-    {2, 15, 10, 5, 0, 10, 15, DType::F16},
-    {2, 15, 7, 8, 0, 7, 127, DType::BF16},
-    {4, 31, 23, 8, 0, 23, 127, DType::F32},
-    {8, 63, 52, 11, 0, 52, 1023, DType::F64},
-}};
-
-std::optional<DType> float_dtype(hid_t type, std::string& why) {
-  const std::size_t size = H5Tget_size(type);
-  std::size_t spos = 0, epos = 0, esize = 0, mpos = 0, msize = 0;
-  H5Tget_fields(type, &spos, &epos, &esize, &mpos, &msize);
-  const std::size_t ebias = H5Tget_ebias(type);
-  const bool plain = H5Tget_norm(type) == H5T_NORM_IMPLIED && H5Tget_offset(type) == 0 &&
-                     H5Tget_precision(type) == size * 8;
-  for (const auto& l : kFloatLayouts)
-    if (plain && l.size == size && l.spos == spos && l.epos == epos && l.esize == esize &&
-        l.mpos == mpos && l.msize == msize && l.ebias == ebias)
-      return l.dtype;
-  why = std::to_string(size) + "-byte floating-point type that is not IEEE half, bfloat16, "
-        "single or double";
-  return std::nullopt;
-}
-
-std::optional<DType> integer_dtype(hid_t type, std::string& why) {
-  const std::size_t size = H5Tget_size(type);
-  const bool is_signed = H5Tget_sign(type) == H5T_SGN_2;
-  if (H5Tget_offset(type) == 0 && H5Tget_precision(type) == size * 8) {
-    switch (size) {
-      case 1: return is_signed ? DType::I8 : DType::U8;
-      case 2: return is_signed ? DType::I16 : DType::U16;
-      case 4: return is_signed ? DType::I32 : DType::U32;
-      case 8: return is_signed ? DType::I64 : DType::U64;
-      default: break;
-    }
-  }
-  why = std::to_string(size) + "-byte integer type with " + std::to_string(H5Tget_precision(type)) +
-        " bits of precision";
-  return std::nullopt;
-}
-
-const char* class_name(H5T_class_t c) {
-  switch (c) {
-    case H5T_TIME: return "a time type";
-    case H5T_STRING: return "a string type";
-    case H5T_BITFIELD: return "a bitfield type";
-    case H5T_OPAQUE: return "an opaque type";
-    case H5T_COMPOUND: return "a compound type";
-    case H5T_REFERENCE: return "a reference type";
-    case H5T_ENUM: return "an enum type";
-    case H5T_VLEN: return "a variable-length type";
-    case H5T_ARRAY: return "an array type";
-    default: return "an unknown type class";
-  }
-}
-
-// Which of our dtypes a file datatype is; nullopt with `why` filled for ones we skip.
-std::optional<DType> classify(hid_t type, std::string& why) {
-  const H5T_class_t cls = H5Tget_class(type);
-  if (cls != H5T_FLOAT && cls != H5T_INTEGER) {
-    why = std::string("its elements are of ") + class_name(cls) + ", not numbers";
-    return std::nullopt;
-  }
-  const H5T_order_t order = H5Tget_order(type);
-  if (order != H5T_ORDER_LE && order != H5T_ORDER_BE) {
-    why = "its byte order is neither little- nor big-endian";
-    return std::nullopt;
-  }
-  return cls == H5T_FLOAT ? float_dtype(type, why) : integer_dtype(type, why);
-}
-
-// Closes an HDF5 id when it goes out of scope (ids we do not keep).
-struct IdGuard {
-  hid_t id;
-  herr_t (*close)(hid_t);
-  ~IdGuard() {
-    if (id >= 0) close(id);
-  }
-};
 
 // A dataset found in the walk and accepted as a tensor.
 struct Found {
@@ -136,7 +36,7 @@ struct Walk {
 
   // Filters such as szip may be missing from this build; then the data cannot be read.
   bool filters_available(hid_t ds, const char* name) {
-    IdGuard dcpl{H5Dget_create_plist(ds), H5Pclose};
+    Hdf5IdGuard dcpl{H5Dget_create_plist(ds), H5Pclose};
     if (dcpl.id < 0) return true;
     const int n = H5Pget_nfilters(dcpl.id);
     for (int i = 0; i < n; ++i) {
@@ -158,14 +58,14 @@ struct Walk {
   void add(hid_t loc, const char* name) {
     const hid_t ds = H5Dopen2(loc, name, H5P_DEFAULT);
     if (ds < 0) return skip(name, "it cannot be opened: " + hdf5_errors());
-    IdGuard ds_guard{ds, H5Dclose};
-    IdGuard ftype{H5Dget_type(ds), H5Tclose};
+    Hdf5IdGuard ds_guard{ds, H5Dclose};
+    Hdf5IdGuard ftype{H5Dget_type(ds), H5Tclose};
     if (ftype.id < 0) return skip(name, "its datatype cannot be read: " + hdf5_errors());
     std::string why;
-    const auto dtype = classify(ftype.id, why);
+    const auto dtype = hdf5_dtype(ftype.id, why);
     if (!dtype) return skip(name, why);
 
-    IdGuard space{H5Dget_space(ds), H5Sclose};
+    Hdf5IdGuard space{H5Dget_space(ds), H5Sclose};
     if (space.id < 0) return skip(name, "its dataspace cannot be read: " + hdf5_errors());
     const H5S_class_t sclass = H5Sget_simple_extent_type(space.id);
     if (sclass != H5S_SCALAR && sclass != H5S_SIMPLE) return skip(name, "it has no data (null dataspace)");
@@ -215,6 +115,8 @@ Error file_error(ErrorKind kind, const std::filesystem::path& file, std::string 
 
 bool has_hdf5_signature(const std::filesystem::path& file) {
   static constexpr unsigned char kSig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return false;  // a FIFO would block the read
   std::ifstream in(file, std::ios::binary);
   if (!in) return false;
   // The superblock may sit after a user block of 512, 1024, 2048, ... bytes.
@@ -234,6 +136,10 @@ Result<std::unique_ptr<Hdf5Source>> Hdf5Source::open(const std::filesystem::path
   std::unique_ptr<Hdf5Source> src(new Hdf5Source());
   src->path_ = file;
   src->files_ = {file};
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec))
+    return file_error(ErrorKind::Io, file, std::filesystem::exists(file, ec) ? "not a regular file"
+                                                                              : "no such file");
   if (!std::ifstream(file, std::ios::binary))
     return file_error(ErrorKind::Io, file, "cannot open for reading");
 
@@ -243,7 +149,7 @@ Result<std::unique_ptr<Hdf5Source>> Hdf5Source::open(const std::filesystem::path
     H5Eclear2(H5E_DEFAULT);
     return file_error(ErrorKind::BadInput, file, "not an HDF5 file (no HDF5 signature found)");
   }
-  IdGuard fapl{H5Pcreate(H5P_FILE_ACCESS), H5Pclose};
+  Hdf5IdGuard fapl{H5Pcreate(H5P_FILE_ACCESS), H5Pclose};
   if (fapl.id >= 0) H5Pset_file_locking(fapl.id, true, /*ignore_when_disabled=*/true);
   src->file_id_ = H5Fopen(file.c_str(), H5F_ACC_RDONLY, fapl.id >= 0 ? fapl.id : H5P_DEFAULT);
   if (src->file_id_ < 0)
@@ -310,11 +216,11 @@ Result<const std::byte*> Hdf5Source::read_rows(std::size_t index, int64_t row_be
   const hid_t ds = datasets_[index];
   herr_t rc = 0;
   if (t.shape.size() >= 2) {
-    IdGuard filespace{H5Dget_space(ds), H5Sclose};
+    Hdf5IdGuard filespace{H5Dget_space(ds), H5Sclose};
     std::vector<hsize_t> start(t.shape.size(), 0), count(t.shape.begin(), t.shape.end());
     start[0] = hsize_t(row_begin);
     count[0] = hsize_t(rows);
-    IdGuard memspace{H5Screate_simple(int(count.size()), count.data(), nullptr), H5Sclose};
+    Hdf5IdGuard memspace{H5Screate_simple(int(count.size()), count.data(), nullptr), H5Sclose};
     rc = filespace.id < 0 || memspace.id < 0 ? -1
          : H5Sselect_hyperslab(filespace.id, H5S_SELECT_SET, start.data(), nullptr, count.data(),
                                nullptr);

@@ -52,6 +52,9 @@ Result<std::unique_ptr<ModelSource>> open_model(const std::filesystem::path& pat
   if (ec || !std::filesystem::exists(status))
     return make_error(ErrorKind::Io, path.string(), "", "no such file or folder");
   if (std::filesystem::is_directory(status)) return open_folder(path);
+  // A FIFO or device would block or never end; weights are regular files.
+  if (!std::filesystem::is_regular_file(status))
+    return make_error(ErrorKind::Io, path.string(), "", "not a regular file");
 
   const std::string name = path.filename().string();
   const std::string ext = path.extension().string();

@@ -152,7 +152,8 @@ Result<SafetensorsHeader> parse_safetensors_header(const std::byte* bytes, uint6
   for (int i = 7; i >= 0; --i) header_len = (header_len << 8) | uint64_t(bytes[i]);
   if (header_len > kMaxSafetensorsHeader)
     return bad(file, "", "absurd header length " + std::to_string(header_len) +
-                             " bytes (the limit is " + std::to_string(kMaxSafetensorsHeader) + ")");
+                             " bytes (the limit is " + std::to_string(kMaxSafetensorsHeader) +
+                             "): is this a safetensors file?");
   if (header_len > size - 8)
     return bad(file, "", "header length " + std::to_string(header_len) +
                              " bytes runs past the end of the file (" + std::to_string(size) +

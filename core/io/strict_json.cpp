@@ -40,6 +40,11 @@ std::string json_type_name(const nlohmann::json& j) {
 
 Result<StrictJson> parse_strict_json(std::string_view text, const std::string& file,
                                      std::string_view what) {
+  // nlohmann stops at a NUL byte as if the text ended there, which would hide whatever follows.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos)
+    return make_error(ErrorKind::BadInput, file, "",
+                      "malformed JSON in the " + std::string(what) + ": a NUL byte at byte " +
+                          std::to_string(nul + 1));
   StrictJson out;
   std::vector<Frame> frames;
   auto callback = [&](int /*depth*/, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
@@ -69,8 +74,7 @@ Result<StrictJson> parse_strict_json(std::string_view text, const std::string& f
     if (auto p = msg.find("] "); msg.rfind("[json.exception", 0) == 0 && p != std::string::npos)
       msg = msg.substr(p + 2);
     return make_error(ErrorKind::BadInput, file, "",
-                      "malformed JSON in the " + std::string(what) + " (byte " +
-                          std::to_string(e.byte) + "): " + printable(msg));
+                      "malformed JSON in the " + std::string(what) + ": " + printable(msg));
   } catch (const std::exception& e) {  // bad_alloc on absurd input, type errors
     return make_error(ErrorKind::BadInput, file, "",
                       "cannot parse the " + std::string(what) + ": " + printable(e.what()));

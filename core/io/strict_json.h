@@ -20,7 +20,7 @@ struct StrictJson {
 };
 
 /// Parses `text`. Malformed JSON is a BadInput Error naming `file` and saying where
-/// ("malformed JSON in the <what> at line 1, column 7 (byte 7): ...").
+/// ("malformed JSON in the <what>: parse error at line 1, column 7: ...").
 Result<StrictJson> parse_strict_json(std::string_view text, const std::string& file,
                                      std::string_view what);
 
