@@ -7,6 +7,7 @@
 #include <cstring>
 
 namespace aq::swar {
+namespace {  // internal linkage: one copy per ISA's translation unit
 
 static_assert(std::endian::native == std::endian::little, "the packed layout is little-endian");
 
@@ -70,4 +71,5 @@ inline void unpack(const uint8_t* packed, int64_t n, uint8_t* codes) {
   }
 }
 
+}  // namespace
 }  // namespace aq::swar

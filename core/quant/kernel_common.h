@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <vector>
 
 #include "quant/kernels.h"
 
@@ -13,6 +12,13 @@ namespace aq::qk {
 
 extern const KernelSet kScalarKernels;
 extern const KernelSet kAvx2Kernels;  // only usable when the CPU has AVX2, FMA and F16C
+
+/// A per-thread buffer of at least n bytes (slot 0: quantize, slot 1: dequantize), reused and
+/// never shrunk: rows can be ~1e6 columns. Lives in a baseline translation unit so that no
+/// std::vector code is compiled into the AVX2 one (inline functions are merged at link time).
+uint8_t* scratch_bytes(int slot, int64_t n);
+
+namespace {  // internal linkage: see range_search.h
 
 /// Effective group length: group_size 0 (or larger than the row) means one group per row.
 inline int64_t group_length(const QuantScheme& s, int64_t cols) {
@@ -43,11 +49,5 @@ inline int64_t first_max_abs(const float* x, int64_t n) {
   return best;
 }
 
-/// Grows a per-thread scratch buffer; rows can be ~1e6 columns, so it is reused, never shrunk.
-template <class T>
-T* scratch(std::vector<T>& buf, int64_t n) {
-  if (buf.size() < std::size_t(n)) buf.resize(std::size_t(n));
-  return buf.data();
-}
-
+}  // namespace
 }  // namespace aq::qk

@@ -18,7 +18,9 @@ namespace {
 
 void to_f32(DType dtype, const std::byte* src, float* dst, int64_t n) {
   switch (dtype) {
-    case DType::F32: std::memcpy(dst, src, std::size_t(n) * 4); return;
+    case DType::F32:
+      if (n > 0) std::memcpy(dst, src, std::size_t(n) * 4);
+      return;
     case DType::F16:
       for (int64_t i = 0; i < n; ++i) {
         uint16_t h;
@@ -33,7 +35,8 @@ void to_f32(DType dtype, const std::byte* src, float* dst, int64_t n) {
         dst[i] = bf16_to_f32(h);
       }
       return;
-    default: return;  // only quantizable dtypes reach the kernels
+    default:
+      return;  // only quantizable dtypes reach the kernels
   }
 }
 
@@ -58,9 +61,9 @@ struct ScalarOps {
     hi = h;
   }
 
-  static void candidates(float lo, float hi, int bits, bool sym, CandidateSet& set) {
+  static void candidates(float lo, float hi, float raw, int bits, bool sym, CandidateSet& set) {
     for (int k = 0; k < kSearchCandidates; ++k) {
-      const GroupParams p = candidate_params(lo, hi, kSearchFactors[k], bits, sym);
+      const GroupParams p = candidate_params(lo, hi, raw, kSearchFactors[k], bits, sym);
       set.scale_h[k] = p.scale_h;
       set.scale[k] = p.scale;
       set.inv[k] = p.inv;
@@ -105,8 +108,8 @@ struct ScalarOps {
     }
   }
 
-  static bool finish(const float* x, int64_t n, const GroupParams& p, int max_code, uint8_t* codes,
-                     ErrorSums& acc) {
+  static bool finish(const float* x, int64_t n, const GroupParams& p, int max_code, bool /*clamp*/,
+                     uint8_t* codes, ErrorSums& acc) {
     const Stepper step(p, max_code);
     float max_err = 0;
     bool finite = true;
@@ -144,8 +147,7 @@ RowResult quantize_row(const float* x, int64_t cols, const QuantScheme& scheme, 
 
 void dequantize_row(const uint8_t* packed, const uint16_t* scales, const uint16_t* zeros,
                     int64_t cols, const QuantScheme& scheme, float* out) {
-  thread_local std::vector<uint8_t> t_codes;
-  uint8_t* codes = scratch(t_codes, cols);
+  uint8_t* codes = scratch_bytes(1, cols);
   unpack_codes(packed, cols, scheme.bits, codes);
   const int64_t group = group_length(scheme, cols);
   const float sym_zero = float(1 << (scheme.bits - 1));

@@ -7,14 +7,20 @@
 
 #include "tensor/half.h"
 
+// Internal linkage throughout: the scalar and the AVX2 translation units each keep their own copy,
+// so the linker can never hand the baseline kernel a function compiled with -mavx2.
 namespace aq::qk {
+namespace {
 
 /// Search candidate k shrinks the group's range [lo, hi] (0 included) to [f_k*lo, f_k*hi].
-/// f_0 = 1 exactly, so candidate 0 is the MinMax result and Search can never do worse.
-inline constexpr int kSearchCandidates = 16;
-alignas(32) inline constexpr float kSearchFactors[kSearchCandidates] = {
-    1.00f, 0.97f, 0.94f, 0.91f, 0.88f, 0.85f, 0.82f, 0.79f,
-    0.76f, 0.72f, 0.68f, 0.64f, 0.60f, 0.55f, 0.50f, 0.45f};
+/// f_0 = 1 exactly, so candidate 0 is the MinMax result and Search can never do worse. 12
+/// candidates lose nothing measurable against 16 or 20 (see docs/QUANTIZATION.md).
+inline constexpr int kSearchCandidates = 12;
+inline constexpr float kSearchFactors[kSearchCandidates] = {
+    1.00f, 0.96f, 0.92f, 0.88f, 0.84f, 0.80f, 0.75f, 0.70f, 0.64f, 0.58f, 0.52f, 0.45f};
+/// Candidate slots of the SIMD kernel: two vectors of 8, the unused ones repeat the last factor.
+inline constexpr int kCandidateSlots = 16;
+static_assert(kSearchCandidates % 2 == 0 && kSearchCandidates <= kCandidateSlots);
 
 /// Float sums run in 8 lanes (lane j takes elements j, j+8, ... counted from the group start) over
 /// blocks of kSumBlock elements; each block is reduced with lane_sum and added to a double. Both
@@ -67,22 +73,30 @@ struct GroupParams {
   float zero = 0;        // integer zero point
 };
 
-/// Parameters for the range [f*lo, f*hi]. The fp16 scale is at least the smallest subnormal, so
-/// a nonzero group never gets scale 0 (scale_h may be kFp16Inf: the caller reports overflow).
-inline GroupParams candidate_params(float lo, float hi, float f, int bits, bool symmetric) {
-  const float flo = lo * f, fhi = hi * f;
+/// Parameters for the range [f*lo, f*hi], given raw = raw_scale(lo, hi). The scale is
+/// fp16_ceil(raw*f) (f = 1 is MinMax), at least the smallest subnormal so a nonzero group never
+/// gets scale 0; scale_h may be kFp16Inf, and the caller reports overflow. The zero point uses the
+/// same x * inv as the codes, so f*lo lands exactly on code 0. Should f*hi's code round past
+/// max_code (both ends rounding up; rare), the scale goes up one fp16 step at a time until it
+/// fits: the range's codes never need clamping, and MinMax never clips.
+inline GroupParams candidate_params(float lo, float hi, float raw, float f, int bits,
+                                    bool symmetric) {
+  const float top = float((1 << bits) - 1), flo = lo * f, fhi = hi * f;
+  const uint16_t h = fp16_ceil(raw * f);
   GroupParams p;
-  uint16_t h = fp16_ceil(raw_scale(flo, fhi, bits, symmetric));
   p.scale_h = h < 1 ? uint16_t(1) : h;
-  p.scale = fp16_to_f32(p.scale_h);
-  p.inv = 1.0f / p.scale;
-  if (symmetric) {
-    p.zero = float(1 << (bits - 1));
-  } else {
+  for (;;) {
+    p.scale = fp16_to_f32(p.scale_h);
+    p.inv = 1.0f / p.scale;
+    if (symmetric) {  // raw's two bounds already keep both ends inside -2^(b-1) .. 2^(b-1)-1
+      p.zero = float(1 << (bits - 1));
+      return p;
+    }
     // max_ps(-0, 0) is +0, so a stored zero point never has its sign bit set.
-    p.zero = min_ps(max_ps(round_even(-flo / p.scale), 0.0f), float((1 << bits) - 1));
+    p.zero = min_ps(max_ps(round_even(-flo * p.inv), 0.0f), top);
+    if (!(round_even(fhi * p.inv) + p.zero > top)) return p;
+    ++p.scale_h;
   }
-  return p;
 }
 
 /// The least-squares scale for fixed codes, rounded to fp16, is tried after the grid; it is only
@@ -90,4 +104,5 @@ inline GroupParams candidate_params(float lo, float hi, float f, int bits, bool 
 inline constexpr float kRefineMinRatio = 0.5f;
 inline constexpr float kRefineMaxRatio = 2.0f;
 
+}  // namespace
 }  // namespace aq::qk

@@ -10,7 +10,8 @@
 namespace {
 
 const int kBits[] = {2, 3, 4, 8};
-const int64_t kCounts[] = {0, 1, 2, 3, 7, 8, 9, 15, 16, 31, 32, 33, 63, 64, 65, 127, 129, 1023, 4099};
+const int64_t kCounts[] = {0,  1,  2,  3,  7,  8,   9,   15,   16,  31,
+                           32, 33, 63, 64, 65, 127, 129, 1023, 4099};
 
 /// The layout of scheme.h written out bit by bit: bit k of the row lives in byte k/8 at k%8.
 std::vector<uint8_t> reference_pack(const std::vector<uint8_t>& codes, int bits) {
@@ -55,7 +56,9 @@ void check_round_trip(PackFn pack, UnpackFn unpack) {
   }
 }
 
-TEST(BitPack, PortableMatchesLayoutAndRoundTrips) { check_round_trip(aq::pack_codes, aq::unpack_codes); }
+TEST(BitPack, PortableMatchesLayoutAndRoundTrips) {
+  check_round_trip(aq::pack_codes, aq::unpack_codes);
+}
 
 TEST(BitPack, Avx2MatchesLayoutAndRoundTrips) {
   if (!aq::avx2_kernels()) GTEST_SKIP() << "CPU lacks AVX2/FMA/F16C";

@@ -15,8 +15,9 @@ const int kBits[] = {2, 3, 4, 8};
 // 0 = one group per row; 24, 100, 300 do not divide most rows; 300 > kSumBlock (multi-block).
 const int kGroups[] = {8, 32, 64, 128, 0, 24, 100, 256, 300};
 const int64_t kCols[] = {1, 7, 8, 31, 33, 127, 129, 1023};
-const Dist kDists[] = {Dist::Gaussian, Dist::Uniform,    Dist::HeavyTail, Dist::Outliers, Dist::Positive,
-                       Dist::MixedScale, Dist::Sparse, Dist::Tiny,      Dist::Huge};
+const Dist kDists[] = {Dist::Gaussian, Dist::Uniform,  Dist::HeavyTail,
+                       Dist::Outliers, Dist::Positive, Dist::MixedScale,
+                       Dist::Sparse,   Dist::Tiny,     Dist::Huge};
 
 bool near_rel(double a, double b, double rel) {
   return a == b || std::fabs(a - b) <= rel * std::max(std::fabs(a), std::fabs(b));
@@ -52,10 +53,13 @@ void expect_agree(const std::vector<float>& x, int64_t rows, int64_t cols, const
     for (int64_t r = 0; r < rows; ++r) {
       for (int64_t g = 0; g < gpr; ++g) {
         const std::size_t gi = std::size_t(r * gpr + g);
-        const bool same = a.scales[gi] == b.scales[gi] && (s.symmetric || a.zeros[gi] == b.zeros[gi]);
-        const int64_t begin = r * cols + g * group, end = r * cols + std::min(cols, (g + 1) * group);
+        const bool same =
+            a.scales[gi] == b.scales[gi] && (s.symmetric || a.zeros[gi] == b.zeros[gi]);
+        const int64_t begin = r * cols + g * group,
+                      end = r * cols + std::min(cols, (g + 1) * group);
         if (same) {
-          ASSERT_EQ(0, std::memcmp(ya.data() + begin, yb.data() + begin, std::size_t(end - begin) * 4))
+          ASSERT_EQ(0,
+                    std::memcmp(ya.data() + begin, yb.data() + begin, std::size_t(end - begin) * 4))
               << "row " << r << " group " << g;
           continue;
         }
@@ -88,7 +92,8 @@ void agree_over_shapes(Method method) {
         for (int64_t cols : kCols)
           for (Dist d : kDists) {
             const QuantScheme s{bits, group, sym, method};
-            SCOPED_TRACE(s.describe() + " cols=" + std::to_string(cols) + " " + aqtest::dist_name(d));
+            SCOPED_TRACE(s.describe() + " cols=" + std::to_string(cols) + " " +
+                         aqtest::dist_name(d));
             const auto x = aqtest::make_data(d, std::size_t(rows * cols), seed++);
             expect_agree(x, rows, cols, s);
             if (::testing::Test::HasFatalFailure()) return;
@@ -114,21 +119,21 @@ TEST(KernelAgreement, AdversarialGroups) {
   const int64_t cols = 8 * 64 + 40;
   std::vector<std::vector<float>> rows;
   std::vector<float> v(cols, 0.0f);
-  rows.push_back(v);                                            // all zero
+  rows.push_back(v);  // all zero
   for (auto& e : v) e = 0.37f;
-  rows.push_back(v);                                            // constant positive
+  rows.push_back(v);  // constant positive
   for (auto& e : v) e = -1.5e-5f;
-  rows.push_back(v);                                            // constant negative, fp16-subnormal scale
+  rows.push_back(v);  // constant negative, fp16-subnormal scale
   for (int64_t i = 0; i < cols; ++i) v[i] = (i / 64) % 2 ? 0.0f : 0.01f * float(i % 7) - 0.03f;
-  rows.push_back(v);                                            // zero groups inside tiles
+  rows.push_back(v);  // zero groups inside tiles
   for (int64_t i = 0; i < cols; ++i) v[i] = (i % 3 ? 1.0f : -1.0f) * 1e-41f * float(i % 11);
-  rows.push_back(v);                                            // float denormals
+  rows.push_back(v);  // float denormals
   for (int64_t i = 0; i < cols; ++i) v[i] = (i % 2 ? 1.0f : -1.0f) * 8.3e6f;
-  rows.push_back(v);                                            // near the fp16 scale limit (INT8)
+  rows.push_back(v);  // near the fp16 scale limit (INT8)
   for (int64_t i = 0; i < cols; ++i) v[i] = i % 64 == 5 ? 1.0f : 0.0f;
-  rows.push_back(v);                                            // one spike per group
+  rows.push_back(v);  // one spike per group
   for (int64_t i = 0; i < cols; ++i) v[i] = -0.0f;
-  rows.push_back(v);                                            // negative zeros
+  rows.push_back(v);  // negative zeros
   for (const auto& row : rows)
     for (int bits : kBits)
       for (bool sym : {false, true})
@@ -153,18 +158,19 @@ TEST(KernelAgreement, StatusAndColumn) {
       {{5, nan}},
       {{700, inf}},
       {{1099, -inf}},
-      {{300, nan}, {70, inf}},           // two groups, the earlier column wins
-      {{130, inf}, {129, nan}},          // same tile: NaN (found late) still wins by column
-      {{64, 2e9f}},                      // scale overflow
-      {{640, 2e9f}, {900, nan}},         // overflow before a NaN
-      {{900, 2e9f}, {640, nan}},         // NaN before an overflow
-      {{10, 2e9f}, {12, nan}},           // both in one group: NaN reported
+      {{300, nan}, {70, inf}},    // two groups, the earlier column wins
+      {{130, inf}, {129, nan}},   // same tile: NaN (found late) still wins by column
+      {{64, 2e9f}},               // scale overflow
+      {{640, 2e9f}, {900, nan}},  // overflow before a NaN
+      {{900, 2e9f}, {640, nan}},  // NaN before an overflow
+      {{10, 2e9f}, {12, nan}},    // both in one group: NaN reported
   };
   for (const auto& pokes : cases)
     for (int group : {64, 0, 8, 300})
       for (bool zero_row : {false, true})
         for (Method m : {Method::MinMax, Method::Search}) {
-          auto x = zero_row ? std::vector<float>(cols, 0.0f) : aqtest::make_data(Dist::Gaussian, cols, 3);
+          auto x = zero_row ? std::vector<float>(cols, 0.0f)
+                            : aqtest::make_data(Dist::Gaussian, cols, 3);
           for (const Poke& p : pokes) x[std::size_t(p.col)] = p.value;
           const QuantScheme s{4, group, false, m};
           SCOPED_TRACE(s.describe() + " first poke " + std::to_string(pokes[0].col));
@@ -198,8 +204,10 @@ TEST(KernelAgreement, ToF32AllHalfPatterns) {
   }
   const auto f = aqtest::make_data(Dist::Gaussian, 1031, 5);
   std::vector<float> a(f.size()), b(f.size());
-  aq::scalar_kernels().to_f32(aq::DType::F32, reinterpret_cast<const std::byte*>(f.data()), a.data(), 1031);
-  aq::avx2_kernels()->to_f32(aq::DType::F32, reinterpret_cast<const std::byte*>(f.data()), b.data(), 1031);
+  aq::scalar_kernels().to_f32(aq::DType::F32, reinterpret_cast<const std::byte*>(f.data()),
+                              a.data(), 1031);
+  aq::avx2_kernels()->to_f32(aq::DType::F32, reinterpret_cast<const std::byte*>(f.data()), b.data(),
+                             1031);
   EXPECT_EQ(a, f);
   EXPECT_EQ(b, f);
 }
@@ -217,14 +225,16 @@ TEST(KernelAgreement, DequantizeRandomPackedData) {
           p.codes.resize(p.layout.codes_bytes);
           for (auto& c : p.codes) c = uint8_t(rng());
           p.scales.resize(std::size_t(2 * p.layout.groups_per_row));
-          for (auto& v : p.scales) v = uint16_t(rng() % 0x7c00);  // any finite positive, incl. subnormal
+          for (auto& v : p.scales)
+            v = uint16_t(rng() % 0x7c00);  // any finite positive, incl. subnormal
           if (!sym) {
             p.zeros.resize(p.scales.size());
             for (auto& z : p.zeros) z = aq::f32_to_fp16(float(rng() % uint64_t(s.levels())));
           }
           const auto a = aqtest::dequantize(aq::scalar_kernels(), p, s);
           const auto b = aqtest::dequantize(*aq::avx2_kernels(), p, s);
-          ASSERT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * 4)) << s.describe() << " " << cols;
+          ASSERT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * 4))
+              << s.describe() << " " << cols;
         }
 }
 

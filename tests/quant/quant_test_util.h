@@ -65,11 +65,21 @@ inline std::vector<uint8_t> row_codes(const Packed& p, int64_t r, int bits) {
   return c;
 }
 
-enum class Dist { Gaussian, Uniform, HeavyTail, Outliers, Positive, MixedScale, Sparse, Tiny, Huge };
+enum class Dist {
+  Gaussian,
+  Uniform,
+  HeavyTail,
+  Outliers,
+  Positive,
+  MixedScale,
+  Sparse,
+  Tiny,
+  Huge
+};
 
 inline const char* dist_name(Dist d) {
-  static const char* names[] = {"gaussian", "uniform", "heavytail", "outliers", "positive",
-                                "mixedscale", "sparse", "tiny", "huge"};
+  static const char* names[] = {"gaussian",   "uniform", "heavytail", "outliers", "positive",
+                                "mixedscale", "sparse",  "tiny",      "huge"};
   return names[int(d)];
 }
 
@@ -81,19 +91,35 @@ inline std::vector<float> make_data(Dist d, std::size_t n, uint64_t seed) {
   std::vector<float> v(n);
   for (std::size_t i = 0; i < n; ++i) {
     switch (d) {
-      case Dist::Gaussian: v[i] = gauss(rng); break;
-      case Dist::Uniform: v[i] = 0.1f * uni(rng); break;
-      case Dist::HeavyTail: v[i] = 0.01f * student(rng); break;
-      case Dist::Outliers: v[i] = gauss(rng) * (rng() % 97 == 0 ? 60.0f : 1.0f); break;
-      case Dist::Positive: v[i] = std::fabs(gauss(rng)) + 0.001f; break;
+      case Dist::Gaussian:
+        v[i] = gauss(rng);
+        break;
+      case Dist::Uniform:
+        v[i] = 0.1f * uni(rng);
+        break;
+      case Dist::HeavyTail:
+        v[i] = 0.01f * student(rng);
+        break;
+      case Dist::Outliers:
+        v[i] = gauss(rng) * (rng() % 97 == 0 ? 60.0f : 1.0f);
+        break;
+      case Dist::Positive:
+        v[i] = std::fabs(gauss(rng)) + 0.001f;
+        break;
       case Dist::MixedScale: {  // magnitudes from 1e-6 to 1e2, blocks of similar size
         const float mag = std::pow(10.0f, float(int((i / 16) % 9)) - 6.0f);
         v[i] = mag * uni(rng);
         break;
       }
-      case Dist::Sparse: v[i] = ((i / 8) % 3 == 0 || rng() % 4 == 0) ? 0.0f : gauss(rng); break;
-      case Dist::Tiny: v[i] = 1e-39f * uni(rng) + (rng() % 5 == 0 ? 3e-6f * uni(rng) : 0.0f); break;
-      case Dist::Huge: v[i] = 8.0e6f * uni(rng); break;  // INT8 asym scale ~ 6.3e4: near fp16 max
+      case Dist::Sparse:
+        v[i] = ((i / 8) % 3 == 0 || rng() % 4 == 0) ? 0.0f : gauss(rng);
+        break;
+      case Dist::Tiny:
+        v[i] = 1e-39f * uni(rng) + (rng() % 5 == 0 ? 3e-6f * uni(rng) : 0.0f);
+        break;
+      case Dist::Huge:
+        v[i] = 8.0e6f * uni(rng);
+        break;  // INT8 asym scale ~ 6.3e4: near fp16 max
     }
   }
   return v;
