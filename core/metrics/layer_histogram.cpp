@@ -27,9 +27,26 @@ void add(Histogram& h, const float* v, std::size_t n) {
   const double scale = double(h.counts.size()) / (h.hi - h.lo);
   const auto last = int64_t(h.counts.size()) - 1;
   for (std::size_t i = 0; i < n; ++i) {
-    auto b = int64_t(std::floor((double(v[i]) - h.lo) * scale));
-    ++h.counts[std::size_t(std::clamp<int64_t>(b, 0, last))];
+    const double x = v[i];
+    if (x < h.lo) {
+      ++h.below;
+    } else if (x > h.hi) {
+      ++h.above;
+    } else {
+      // x == hi lands in the last bin, not past it.
+      ++h.counts[std::size_t(std::min<int64_t>(int64_t(std::floor((x - h.lo) * scale)), last))];
+    }
   }
+}
+
+// The q-quantile of |v| (q in (0, 1]); 1 gives the maximum.
+double abs_quantile(const std::vector<float>& v, double q) {
+  if (v.empty()) return 0;
+  std::vector<float> a(v.size());
+  std::transform(v.begin(), v.end(), a.begin(), [](float x) { return std::abs(x); });
+  const auto k = std::size_t(std::clamp(q, 0.0, 1.0) * double(a.size() - 1));
+  std::nth_element(a.begin(), a.begin() + std::ptrdiff_t(k), a.end());
+  return a[k];
 }
 
 bool valid_scheme(const QuantScheme& s) {
@@ -73,13 +90,13 @@ Result<LayerHistograms> layer_histograms(const ModelSource& source, std::size_t 
     k.to_f32(info.dtype, *bytes, x.data() + i * cols, cols);
   }
 
-  const auto [mn, mx] = std::minmax_element(x.begin(), x.end());
-  out.original = make_histogram(*mn, *mx, options.bins);
+  // A symmetric range keeps zero in the middle of the picture, where the eye expects it.
+  const double vq = abs_quantile(x, options.range_quantile);
+  out.original = make_histogram(-vq, vq, options.bins);
   add(out.original, x.data(), x.size());
 
-  // Dequantized copies are kept so the error histograms can share one range across schemes.
+  // Errors are kept so the error histograms can share one range across schemes.
   std::vector<std::vector<float>> errors(schemes.size());
-  double max_err = 0;
   std::vector<float> y(static_cast<std::size_t>(cols));
   for (std::size_t s = 0; s < schemes.size(); ++s) {
     const QuantScheme& scheme = schemes[s];
@@ -103,16 +120,16 @@ Result<LayerHistograms> layer_histograms(const ModelSource& source, std::size_t 
       k.dequantize_row(codes.data(), scales.data(), ro.zeros, cols, scheme, y.data());
       add(sh.values, y.data(), y.size());
       float* e = errors[s].data() + i * cols;
-      for (int64_t c = 0; c < cols; ++c) {
-        e[c] = y[std::size_t(c)] - row[c];
-        max_err = std::max(max_err, double(std::abs(e[c])));
-      }
+      for (int64_t c = 0; c < cols; ++c) e[c] = y[std::size_t(c)] - row[c];
     }
     sh.metrics = metrics_from(sums);
     out.schemes.push_back(std::move(sh));
   }
+  // One range for every scheme's errors: the widest (coarsest scheme's) quantile.
+  double err_q = 0;
+  for (const auto& e : errors) err_q = std::max(err_q, abs_quantile(e, options.range_quantile));
   for (std::size_t s = 0; s < schemes.size(); ++s) {
-    out.schemes[s].errors = make_histogram(-max_err, max_err, options.bins);
+    out.schemes[s].errors = make_histogram(-err_q, err_q, options.bins);
     add(out.schemes[s].errors, errors[s].data(), errors[s].size());
   }
   return out;

@@ -20,13 +20,19 @@ struct HistogramOptions {
   int bins = 120;
   /// At most this many elements are used: whole rows, evenly spaced over the tensor.
   int64_t max_elements = 1 << 20;
+  /// The bins span [-q, q] for q this quantile of |value| (and of |error| for the error bins):
+  /// trained weights are heavy-tailed, and bins over the full range would put almost every
+  /// weight into the two or three middle bins. 1.0 spans everything.
+  double range_quantile = 0.995;
 };
 
-/// Equal-width bins over [lo, hi]; values outside land in the end bins.
+/// Equal-width bins over [lo, hi]; values outside are counted in `below` / `above`.
 struct Histogram {
   double lo = 0;
   double hi = 0;
   std::vector<uint64_t> counts;
+  uint64_t below = 0;
+  uint64_t above = 0;
   double bin_width() const { return counts.empty() ? 0 : (hi - lo) / double(counts.size()); }
   double bin_center(std::size_t i) const { return lo + (double(i) + 0.5) * bin_width(); }
 };

@@ -1,0 +1,30 @@
+#pragma once
+// Shared by the GUI tests: a private settings location, small DiT-shaped fixture models, and
+// helpers to wait for the window.
+#include <QString>
+#include <filesystem>
+#include <vector>
+
+namespace aqui {
+class MainWindow;
+}
+
+namespace guitest {
+
+/// Settings go to a temporary folder under a test organisation name; call first in initTestCase.
+void isolateSettings();
+
+/// A DiT-shaped fp16 safetensors model: `blocks` transformer blocks of width `hidden`, with the
+/// embedders, norms and biases a real one has (so the keep rules fire). hidden 64, 2 blocks is
+/// ~110 k parameters and quantizes in milliseconds.
+void writeSmallDit(const std::filesystem::path& path, int hidden = 64, int blocks = 2, uint64_t seed = 7);
+
+/// Opens `path` in the window and waits until it is loaded (or failed); true when loaded.
+bool openAndWait(aqui::MainWindow& w, const QString& path, int timeoutMs = 30000);
+/// Starts a run (or compare when `bits` is not empty) and waits until the queue finishes.
+bool runAndWait(aqui::MainWindow& w, const std::vector<int>& bits = {}, int timeoutMs = 120000);
+
+/// The file's bytes (empty if unreadable).
+QByteArray readAll(const QString& path);
+
+}  // namespace guitest

@@ -1,0 +1,138 @@
+// Run settings, presets, and what the application remembers between launches.
+#include <QApplication>
+#include <QComboBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTest>
+
+#include "gui_fixtures.h"
+#include "ui/settings/app_settings.h"
+#include "ui/settings/presets.h"
+#include "ui/settings/run_settings.h"
+#include "ui/settings/settings_panel.h"
+
+using namespace aqui;
+
+class SettingsTest : public QObject {
+  Q_OBJECT
+ private slots:
+  void initTestCase() { guitest::isolateSettings(); }
+
+  void settingsLiveInTheTestLocation() {
+    QSettings s;
+    QCOMPARE(QCoreApplication::organizationName(), QString("ArrowQuantTest"));
+    QVERIFY(!s.fileName().contains("/.config/ArrowQuant/"));
+  }
+
+  void runSettingsRoundTrip() {
+    RunSettings r;
+    r.bits = 2;
+    r.group_size = 0;
+    r.symmetric = true;
+    r.method = aq::Method::MinMax;
+    r.mode = aq::Mode::Batch;
+    r.threads = 1;
+    r.write_output = false;
+    r.output = "/tmp/x.safetensors";
+    AppSettings::setRunSettings(r);
+    QCOMPARE(AppSettings::runSettings(), r);
+  }
+
+  void jobConfigFollowsSettings() {
+    RunSettings r;
+    r.bits = 8;
+    r.group_size = 128;
+    r.output = "/tmp/out.safetensors";
+    aq::JobConfig c = r.jobConfig("/tmp/in.safetensors");
+    QCOMPARE(c.plan.scheme.bits, 8);
+    QCOMPARE(c.plan.scheme.group_size, 128);
+    QCOMPARE(QString::fromStdString(c.output.string()), QString("/tmp/out.safetensors"));
+    r.write_output = false;
+    QVERIFY(r.jobConfig("/tmp/in.safetensors").output.empty());
+  }
+
+  void presetsSetWhatTheySay() {
+    const RunSettings edge = applyPreset(Preset::Edge, {});
+    QVERIFY(edge.bits <= 4);
+    QCOMPARE(edge.mode, aq::Mode::Streaming);
+    const RunSettings cloud = applyPreset(Preset::Cloud, {});
+    QCOMPARE(cloud.bits, 8);
+    QCOMPARE(cloud.mode, aq::Mode::Batch);
+    QCOMPARE(cloud.threads, 0);
+    for (const auto& p : presets()) {
+      QCOMPARE(matchingPreset(applyPreset(p.id, {})), std::optional<Preset>(p.id));
+      QVERIFY(presetSummary(p.id).contains("INT"));
+    }
+    QVERIFY(presetSummary(Preset::Edge).contains("streaming"));
+    QVERIFY(presetSummary(Preset::Cloud).contains("batch"));
+    RunSettings custom = applyPreset(Preset::Local, {});
+    custom.bits = 3;
+    QVERIFY(!matchingPreset(custom));
+  }
+
+  void presetKeepsOutputPath() {
+    RunSettings r;
+    r.output = "/keep/me.safetensors";
+    QCOMPARE(applyPreset(Preset::Cloud, r).output, r.output);
+  }
+
+  void panelRoundTripAndPresetButtons() {
+    SettingsPanel panel;
+    QSignalSpy changed(&panel, &SettingsPanel::changed);
+    RunSettings r;
+    r.bits = 3;
+    r.group_size = 96;  // custom
+    r.symmetric = true;
+    r.mode = aq::Mode::Batch;
+    panel.setSettings(r);
+    QCOMPARE(panel.settings().bits, 3);
+    QCOMPARE(panel.settings().group_size, 96);
+    QCOMPARE(panel.settings().symmetric, true);
+    QCOMPARE(panel.settings().mode, aq::Mode::Batch);
+    QVERIFY(!changed.isEmpty());
+
+    auto* cloud = panel.findChild<QPushButton*>("presetCloud");
+    QVERIFY(cloud);
+    QTest::mouseClick(cloud, Qt::LeftButton);
+    QCOMPARE(panel.settings().bits, 8);
+    QCOMPARE(panel.settings().mode, aq::Mode::Batch);
+    QVERIFY(cloud->isChecked());
+
+    // Editing a field by hand leaves the preset.
+    auto* bits = panel.findChild<QComboBox*>("bits");
+    bits->setCurrentIndex(bits->findData(2));
+    QVERIFY(!cloud->isChecked());
+    QCOMPARE(changed.last().at(0).value<RunSettings>().bits, 2);
+  }
+
+  void outputFollowsModelAndBits() {
+    SettingsPanel panel;
+    panel.setModelPath("/models/dit.safetensors");
+    QCOMPARE(panel.settings().output, QString("/models/dit-int4.safetensors"));
+    auto* bits = panel.findChild<QComboBox*>("bits");
+    bits->setCurrentIndex(bits->findData(8));
+    QCOMPARE(panel.settings().output, QString("/models/dit-int8.safetensors"));
+  }
+
+  void recentFilesAreCappedAndDeduplicated() {
+    AppSettings::clearRecentFiles();
+    for (int i = 0; i < 14; ++i) AppSettings::addRecentFile(QString("/m/model%1.safetensors").arg(i));
+    AppSettings::addRecentFile("/m/model5.safetensors");
+    const QStringList r = AppSettings::recentFiles();
+    QCOMPARE(r.size(), AppSettings::kMaxRecent);
+    QCOMPARE(r.front(), QString("/m/model5.safetensors"));
+    QCOMPARE(r.count("/m/model5.safetensors"), 1);
+  }
+
+  void themePersists() {
+    AppSettings::setTheme(Theme::Dark);
+    QCOMPARE(AppSettings::theme(), Theme::Dark);
+    AppSettings::setTheme(Theme::Light);
+    QCOMPARE(AppSettings::theme(), Theme::Light);
+  }
+};
+
+QTEST_MAIN(SettingsTest)
+#include "settings_test.moc"

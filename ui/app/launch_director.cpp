@@ -1,0 +1,82 @@
+#include "ui/app/launch_director.h"
+
+#include <QApplication>
+#include <QIcon>
+#include <QPixmap>
+#include <QTimer>
+#include <cstdio>
+
+#include "ui/compare/comparison_view.h"
+#include "ui/job/job_controller.h"
+#include "ui/main_window.h"
+
+// Resources live in the static aq_ui library; the linker keeps them only when referenced, and
+// Q_INIT_RESOURCE must be called outside any namespace.
+static void initArrowquantResources() { Q_INIT_RESOURCE(arrowquant); }
+
+namespace aqui {
+
+void initUiResources() { initArrowquantResources(); }
+
+void initApplication() {
+  initUiResources();
+  QCoreApplication::setOrganizationName("ArrowQuant");
+  QCoreApplication::setApplicationName("arrowquant");
+  QCoreApplication::setApplicationVersion(AQ_VERSION);
+  QApplication::setWindowIcon(QIcon(":/icons/arrowquant.svg"));
+}
+
+LaunchDirector::LaunchDirector(MainWindow* window, LaunchOptions options, QObject* parent)
+    : QObject(parent), window_(window), opts_(std::move(options)) {}
+
+void LaunchDirector::start() {
+  if (!opts_.theme.isEmpty()) window_->setDarkTheme(opts_.theme == "dark");
+  if (opts_.windowSize.isValid()) window_->resize(opts_.windowSize);
+  connect(window_, &MainWindow::modelLoaded, this, &LaunchDirector::onModelLoaded);
+  connect(window_, &MainWindow::modelFailed, this, [this] {
+    if (!opts_.screenshot.isEmpty()) screenshotSoon();  // document the error view too
+  });
+  if (!opts_.screenshot.isEmpty() && opts_.screenshotAtProgress >= 0) {
+    connect(window_->controller(), &JobController::batchReady, this, [this](const EventBatch& b) {
+      if (b.progress && b.progress->fraction() >= opts_.screenshotAtProgress) screenshotSoon();
+    });
+  }
+  if (opts_.demo) window_->openDemoModel();
+  else if (!opts_.model.isEmpty()) window_->openModel(opts_.model);
+  else if (!opts_.screenshot.isEmpty()) screenshotSoon();
+}
+
+void LaunchDirector::onModelLoaded() {
+  if (!opts_.compareBits.empty()) {
+    window_->startCompare(opts_.compareBits);
+    if (!opts_.screenshot.isEmpty()) {
+      // The comparison screenshot waits for the histogram of the chosen layer.
+      connect(window_, &MainWindow::runsFinished, this, [this] {
+        connect(window_->comparison(), &ComparisonView::histogramUpdated, this, &LaunchDirector::screenshotSoon);
+        QTimer::singleShot(5000, this, &LaunchDirector::screenshotSoon);  // in case it never comes
+      });
+    }
+    return;
+  }
+  if (opts_.run) window_->startRun();
+  if (!opts_.screenshot.isEmpty() && opts_.screenshotAtProgress < 0) screenshotSoon();
+}
+
+void LaunchDirector::screenshotSoon() {
+  if (armed_ || done_) return;
+  armed_ = true;
+  QTimer::singleShot(opts_.screenshotAfterMs, this, &LaunchDirector::takeScreenshot);
+}
+
+void LaunchDirector::takeScreenshot() {
+  done_ = true;
+  const QPixmap shot = window_->grab();
+  if (shot.save(opts_.screenshot, "PNG"))
+    std::fprintf(stderr, "arrowquant: screenshot %dx%d saved to %s\n", shot.width(), shot.height(),
+                 qPrintable(opts_.screenshot));
+  else
+    std::fprintf(stderr, "arrowquant: could not save the screenshot to %s\n", qPrintable(opts_.screenshot));
+  if (opts_.quitAfterScreenshot) window_->close();
+}
+
+}  // namespace aqui

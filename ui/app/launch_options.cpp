@@ -1,0 +1,95 @@
+#include "ui/app/launch_options.h"
+
+#include <QCommandLineParser>
+#include <cstdlib>
+
+namespace aqui {
+
+ParseOutcome parseLaunchOptions(const QStringList& args, LaunchOptions& out, QString& message) {
+  QCommandLineParser p;
+  p.setApplicationDescription(
+      "ArrowQuant: quantize diffusion-model weights and watch what it does to them.");
+  const QCommandLineOption help({"h", "help"}, "Show this help.");
+  const QCommandLineOption version({"v", "version"}, "Show the version.");
+  const QCommandLineOption demo("demo", "Open the built-in demo model (DiT-S/2 shaped, generated locally).");
+  const QCommandLineOption run("run", "Start quantizing as soon as the model is open.");
+  const QCommandLineOption compare("compare", "Run these bit widths and compare them, e.g. 2,4,8.", "BITS");
+  const QCommandLineOption compareDemo("compare-demo", "Same as --demo --compare 2,4,8.");
+  const QCommandLineOption theme("theme", "light or dark (overrides the saved theme).", "THEME");
+  const QCommandLineOption size("window-size", "Initial window size, e.g. 1500x950.", "WxH");
+  QCommandLineOption shot("screenshot", "Save a PNG of the window, then quit.", "FILE");
+  QCommandLineOption shotAfter("screenshot-after-ms", "Delay before the screenshot.", "MS", "0");
+  QCommandLineOption shotAt("screenshot-at-progress", "Take it when a run passes this fraction.", "F");
+  QCommandLineOption stay("screenshot-stay", "Keep running after the screenshot.");
+  for (QCommandLineOption* o : {&shot, &shotAfter, &shotAt, &stay}) o->setFlags(QCommandLineOption::HiddenFromHelp);
+  p.addOptions({help, version, demo, run, compare, compareDemo, theme, size, shot, shotAfter, shotAt, stay});
+  p.addPositionalArgument("model", "A .safetensors file, a sharded index, an HDF5 file or a diffusers folder.", "[model]");
+
+  const bool ok = p.parse(args);
+  message = p.helpText().replace("<executable_name>", "arrowquant") +
+            "\nWithout a display, use the command-line tool instead:\n"
+            "  arrowquant-cli quantize MODEL -o OUT.safetensors\n"
+            "  arrowquant-cli inspect MODEL\n";
+  if (!ok) {
+    message = p.errorText() + "\n\n" + message;
+    return ParseOutcome::Error;
+  }
+  if (p.isSet(help)) return ParseOutcome::Help;
+  if (p.isSet(version)) return ParseOutcome::Version;
+
+  const QStringList pos = p.positionalArguments();
+  if (pos.size() > 1) {
+    message = "At most one model can be given.\n\n" + message;
+    return ParseOutcome::Error;
+  }
+  if (!pos.isEmpty()) out.model = pos.front();
+  out.demo = p.isSet(demo) || p.isSet(compareDemo);
+  out.run = p.isSet(run);
+  if (p.isSet(compareDemo)) out.compareBits = {2, 4, 8};
+  if (p.isSet(compare)) {
+    out.compareBits.clear();
+    for (const QString& b : p.value(compare).split(',', Qt::SkipEmptyParts)) {
+      const int bits = b.trimmed().toInt();
+      if (bits != 2 && bits != 3 && bits != 4 && bits != 8) {
+        message = "--compare takes bit widths among 2, 3, 4, 8 (got '" + b + "').\n";
+        return ParseOutcome::Error;
+      }
+      out.compareBits.push_back(bits);
+    }
+  }
+  if (p.isSet(theme)) {
+    out.theme = p.value(theme);
+    if (out.theme != "light" && out.theme != "dark") {
+      message = "--theme is light or dark.\n";
+      return ParseOutcome::Error;
+    }
+  }
+  if (p.isSet(size)) {
+    const QStringList wh = p.value(size).split('x');
+    if (wh.size() == 2) out.windowSize = QSize(wh[0].toInt(), wh[1].toInt());
+  }
+  out.screenshot = p.value(shot);
+  out.screenshotAfterMs = p.value(shotAfter).toInt();
+  if (p.isSet(shotAt)) out.screenshotAtProgress = p.value(shotAt).toDouble();
+  out.quitAfterScreenshot = !p.isSet(stay);
+  return ParseOutcome::Run;
+}
+
+bool displayAvailable() {
+  const auto set = [](const char* name) {
+    const char* v = std::getenv(name);
+    return v && *v;
+  };
+  return set("DISPLAY") || set("WAYLAND_DISPLAY") || set("QT_QPA_PLATFORM");
+}
+
+QString noDisplayMessage() {
+  return "arrowquant: no display found (DISPLAY and WAYLAND_DISPLAY are not set).\n"
+         "The desktop application needs a graphical session. Without one, use the command-line tool:\n"
+         "  arrowquant-cli quantize MODEL -o OUT.safetensors\n"
+         "  arrowquant-cli inspect MODEL\n"
+         "(To run the window anyway, e.g. under Xvfb, set DISPLAY; QT_QPA_PLATFORM=offscreen renders\n"
+         "without showing anything.)\n";
+}
+
+}  // namespace aqui

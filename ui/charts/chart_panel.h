@@ -1,0 +1,42 @@
+#pragma once
+// The interface every chart of the application sits behind. Nothing here names a Qt Charts type:
+// Qt Charts is deprecated after Qt 6.10, and a port to another plotting layer should only have
+// to replace the classes of this folder, not their users.
+//
+// A chart is built from plain data (see each class), shows itself as a widget, and renders itself
+// at any size without being on screen, which is what the exporters and the benchmark suite use.
+#include <QByteArray>
+#include <QImage>
+#include <QSize>
+#include <QString>
+#include <QWidget>
+
+namespace aqui {
+
+class ChartPanel : public QWidget {
+  Q_OBJECT
+ public:
+  using QWidget::QWidget;
+
+  /// The size exports use unless told otherwise (16:9, readable at 100 %).
+  static constexpr QSize kExportSize{960, 540};
+
+  virtual QString title() const = 0;
+  /// A stable, file-name-safe id: "memory", "accuracy", ...
+  virtual QString key() const = 0;
+  virtual void clear() = 0;
+  virtual bool isEmpty() const = 0;
+  /// Number of data points currently plotted (all series), for tests and the status line.
+  virtual int pointCount() const = 0;
+
+  /// The chart drawn at `size` logical pixels, `scale` device pixels per logical pixel, always
+  /// in the light theme (exports go into white documents). Does not disturb the on-screen view.
+  virtual QImage renderImage(QSize size = kExportSize, qreal scale = 2.0) = 0;
+  /// The same drawing as an SVG document.
+  virtual QByteArray renderSvg(QSize size = kExportSize) = 0;
+
+  virtual void setDarkTheme(bool dark) = 0;
+  virtual void resetZoom() = 0;
+};
+
+}  // namespace aqui

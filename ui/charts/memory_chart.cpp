@@ -1,0 +1,97 @@
+#include "ui/charts/memory_chart.h"
+
+#include <QHBoxLayout>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QScatterSeries>
+#include <QtCharts/QValueAxis>
+
+#include "ui/charts/series_palette.h"
+
+namespace aqui {
+namespace {
+double mib(uint64_t b) { return double(b) / (1024.0 * 1024.0); }
+}
+
+MemoryChart::MemoryChart(QWidget* parent) : QtChartPanel("memory", "Memory (resident MiB)", parent) {
+  rss_ = new QLineSeries;
+  rss_->setName("RSS");
+  anon_ = new QLineSeries;
+  anon_->setName("anon");
+  file_ = new QLineSeries;
+  file_->setName("file");
+  peak_ = new QScatterSeries;
+  peak_->setName("peak");
+  peak_->setMarkerSize(11);
+  peak_->setPointLabelsVisible(true);
+  peak_->setPointLabelsClipping(false);
+  x_ = new QValueAxis;
+  x_->setTitleText("time (s)");
+  x_->setLabelFormat("%.1f");
+  y_ = new QValueAxis;
+  y_->setTitleText("MiB");
+  y_->setLabelFormat("%.0f");
+  chart()->addAxis(x_, Qt::AlignBottom);
+  chart()->addAxis(y_, Qt::AlignLeft);
+  for (QXYSeries* s : std::initializer_list<QXYSeries*>{rss_, anon_, file_, peak_}) attach(s, x_, y_);
+  rss_->setProperty("tip", "resident set size of the process (VmRSS)");
+  anon_->setProperty("tip", "anonymous pages: buffers, scales, the application itself (RssAnon)");
+  file_->setProperty("tip", "file-backed pages: the memory-mapped model (RssFile)");
+  for (QLineSeries* s : {rss_, anon_, file_})
+    connect(s, &QLineSeries::hovered, this, [this, s](const QPointF& p, bool on) {
+      if (on) showTip(QString("%1: %2<br>t = %3 s: <b>%4 MiB</b>").arg(s->name(), s->property("tip").toString()).arg(p.x(), 0, 'f', 2).arg(p.y(), 0, 'f', 1));
+      else hideTip();
+    });
+  restyle();
+  hookLegend();
+  clear();
+}
+
+void MemoryChart::restyle() {
+  rss_->setPen(QPen(seriesColor(0), 2.2));
+  anon_->setPen(QPen(seriesColor(1), 1.4));
+  file_->setPen(QPen(seriesColor(2), 1.4, Qt::DashLine));
+  peak_->setColor(QColor(0xd9, 0x3f, 0x3f));
+  peak_->setBorderColor(Qt::white);
+  peak_->setPointLabelsColor(dark() ? QColor(0xff, 0x9a, 0x9a) : QColor(0xb0, 0x20, 0x20));
+  QFont f = peak_->pointLabelsFont();
+  f.setBold(true);
+  peak_->setPointLabelsFont(f);
+}
+
+void MemoryChart::clear() {
+  for (QXYSeries* s : std::initializer_list<QXYSeries*>{rss_, anon_, file_, peak_}) s->clear();
+  maxT_ = 0;
+  peakMiB_ = 0;
+  x_->setRange(0, 1);
+  y_->setRange(0, 100);
+}
+
+int MemoryChart::pointCount() const { return int(rss_->count()); }
+
+void MemoryChart::addSamples(const std::vector<aq::MemorySample>& samples) {
+  if (samples.empty()) return;
+  QList<QPointF> rss, anon, file;
+  for (const auto& s : samples) {
+    rss.append({s.t_s, mib(s.rss)});
+    anon.append({s.t_s, mib(s.rss_anon)});
+    file.append({s.t_s, mib(s.rss_file)});
+    maxT_ = std::max(maxT_, s.t_s);
+    if (mib(s.rss) > peakMiB_) {
+      peakMiB_ = mib(s.rss);
+      peak_->replace(QList<QPointF>{{s.t_s, peakMiB_}});
+      // A fixed label (no @yPoint): the placeholder would print every decimal.
+      peak_->setPointLabelsFormat(QString("peak %1 MiB").arg(peakMiB_, 0, 'f', 1));
+    }
+  }
+  rss_->append(rss);
+  anon_->append(anon);
+  file_->append(file);
+  dataChanged();
+}
+
+void MemoryChart::rescale() {
+  fitAxis(x_, 0, std::max(maxT_, 0.1), true);
+  fitAxis(y_, 0, std::max(peakMiB_ * 1.12, 1.0), true);  // headroom for the peak label
+}
+
+}  // namespace aqui

@@ -1,0 +1,77 @@
+#include "ui/compare/run_queue.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QRegularExpression>
+
+#include "ui/job/job_controller.h"
+
+namespace aqui {
+
+RunQueue::RunQueue(JobController* controller, RunHistory* history, QObject* parent)
+    : QObject(parent), controller_(controller), history_(history) {
+  connect(controller_, &JobController::finished, this, &RunQueue::onFinished);
+}
+
+bool RunQueue::start(std::vector<aq::JobConfig> configs) {
+  if (active_ || controller_->isRunning() || configs.empty()) return false;
+  configs_ = std::move(configs);
+  ids_.clear();
+  next_ = 0;
+  active_ = true;
+  stop_ = false;
+  failed_ = false;
+  startNext();
+  return true;
+}
+
+void RunQueue::cancel() {
+  if (!active_) return;
+  stop_ = true;
+  controller_->cancel();
+}
+
+void RunQueue::startNext() {
+  const aq::JobConfig& c = configs_[std::size_t(next_)];
+  ++next_;
+  emit jobStarting(next_, int(configs_.size()), c);
+  controller_->start(c);
+}
+
+void RunQueue::onFinished(std::shared_ptr<const aq::JobResult> result) {
+  if (!active_) return;
+  if (result->status == aq::JobStatus::Succeeded) {
+    ids_.push_back(history_->add(result).id);
+    emit runRecorded(*history_->last());
+  } else {
+    failed_ = true;
+    emit runFailed(result);
+  }
+  // A failure stops the queue too: the next runs would most likely fail the same way.
+  if (stop_ || failed_ || next_ >= int(configs_.size())) {
+    active_ = false;
+    emit finished(ids_, !stop_ && !failed_);
+    return;
+  }
+  startNext();
+}
+
+std::vector<aq::JobConfig> compareConfigs(const RunSettings& base, const QString& input,
+                                          const std::vector<int>& bits) {
+  std::vector<aq::JobConfig> out;
+  for (int b : bits) {
+    RunSettings s = base;
+    s.bits = b;
+    if (s.write_output && !s.output.isEmpty()) {
+      // model-int4.safetensors -> model-int2.safetensors; otherwise insert "-intB" before the suffix.
+      const QFileInfo fi(s.output);
+      QString stem = fi.completeBaseName();
+      stem.remove(QRegularExpression("-int[0-9]+$"));
+      s.output = fi.dir().filePath(QString("%1-int%2.%3").arg(stem).arg(b).arg(fi.suffix()));
+    }
+    out.push_back(s.jobConfig(input));
+  }
+  return out;
+}
+
+}  // namespace aqui

@@ -1,0 +1,164 @@
+#pragma once
+// The main window: menus, docks and tabs, and the wiring between the parts. Each part (table,
+// charts, settings, job control, comparison, exports) is its own class; this one connects them.
+#include <QMainWindow>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "plan/plan.h"
+#include "ui/settings/run_settings.h"
+
+namespace aq {
+class ModelSource;
+struct JobConfig;
+struct JobResult;
+}  // namespace aq
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QSplitter;
+class QTabWidget;
+
+namespace aqui {
+
+class ComparisonView;
+class ErrorBanner;
+class EstimateView;
+class Estimator;
+class JobController;
+class LayerTableModel;
+class LayerTableView;
+class LiveChartsPanel;
+class LogView;
+class ModelLoader;
+class ModelSummaryView;
+class ProgressStatus;
+class RunHistory;
+class RunQueue;
+class SettingsPanel;
+struct EventBatch;
+struct RunRecord;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  enum class ReportScope { Auto, CurrentRun, Comparison };
+
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  void openModel(const QString& path);
+  void openDemoModel();
+  /// Runs the current settings on the open model; false if nothing is open or a job runs.
+  bool startRun();
+  /// The same settings at each of `bits`, one after the other, then the comparison view.
+  bool startCompare(const std::vector<int>& bits);
+  void cancelRun();
+  bool isBusy() const;
+  void showComparison();
+  void setDarkTheme(bool dark);
+
+  // Exports; each returns an empty string on success, else the error (also logged).
+  QString exportReportHtml(const QString& path, ReportScope scope = ReportScope::Auto);
+  QString exportReportPdf(const QString& path, ReportScope scope = ReportScope::Auto);
+  QString exportJson(const QString& path, ReportScope scope = ReportScope::Auto);
+  QString exportCsv(const QString& path, ReportScope scope = ReportScope::Auto);
+  QString exportCharts(const QString& dir, ReportScope scope = ReportScope::Auto);
+
+  // The parts, for tests and the launch options.
+  SettingsPanel* settingsPanel() const { return settings_; }
+  EstimateView* estimateView() const { return estimateView_; }
+  LayerTableModel* layerModel() const { return layerModel_; }
+  LayerTableView* layerView() const { return layerView_; }
+  LiveChartsPanel* liveCharts() const { return live_; }
+  ComparisonView* comparison() const { return comparison_; }
+  LogView* log() const { return log_; }
+  ProgressStatus* progressStatus() const { return progress_; }
+  ErrorBanner* errorBanner() const { return banner_; }
+  ModelSummaryView* summary() const { return summary_; }
+  JobController* controller() const { return controller_; }
+  RunHistory* history() const { return history_; }
+  QTabWidget* tabs() const { return tabs_; }
+  std::shared_ptr<const aq::ModelSource> source() const { return source_; }
+
+ signals:
+  void modelLoaded(const QString& path);
+  void modelFailed(const QString& path, const QString& message);
+  void runRecorded(int runId);
+  /// A queue of runs (one run or a comparison) is over; `complete` when all succeeded.
+  void runsFinished(const std::vector<int>& ids, bool complete);
+
+ protected:
+  void closeEvent(QCloseEvent* e) override;
+  void dragEnterEvent(QDragEnterEvent* e) override;
+  void dropEvent(QDropEvent* e) override;
+
+ private:
+  void buildActions();
+  void buildMenus();
+  void buildLayout();
+  void connectParts();
+  void restoreLayout();
+  void saveLayout();
+
+  void onModelLoaded(const QString& path, std::shared_ptr<const aq::ModelSource> source);
+  void onModelFailed(const QString& path, const QString& message);
+  void onSettingsChanged(const RunSettings& s);
+  void onJobStarting(int index, int total, const aq::JobConfig& config);
+  void onBatch(const EventBatch& b);
+  void onRunRecorded(const RunRecord& run);
+  void onRunFailed(const aq::JobResult& result);
+  void onQueueFinished(const std::vector<int>& ids, bool complete);
+  void logPlan(const aq::Plan& plan);
+  void setBusy(bool busy);
+
+  std::vector<RunRecord> reportRuns(ReportScope scope) const;
+  QString exportWith(const QString& what, const QString& path, ReportScope scope,
+                     const std::function<QString(const std::vector<RunRecord>&)>& write);
+  void exportDialog(const QString& kind);
+  void compareDialog();
+
+  // Engine-facing parts.
+  JobController* controller_;
+  RunHistory* history_;
+  RunQueue* queue_;
+  ModelLoader* loader_;
+  Estimator* estimator_;
+  std::shared_ptr<const aq::ModelSource> source_;
+  std::optional<aq::Plan> plan_;
+  QString modelPath_;
+
+  // Widgets.
+  QTabWidget* tabs_;
+  ErrorBanner* banner_;
+  ModelSummaryView* summary_;
+  LayerTableModel* layerModel_;
+  LayerTableView* layerView_;
+  LiveChartsPanel* live_;
+  QSplitter* runSplit_;
+  ComparisonView* comparison_;
+  SettingsPanel* settings_;
+  EstimateView* estimateView_;
+  LogView* log_;
+  ProgressStatus* progress_;
+  QDockWidget* settingsDock_;
+  QDockWidget* logDock_;
+  QByteArray defaultState_;
+
+  // Actions.
+  QAction* openAct_;
+  QAction* demoAct_;
+  QAction* runAct_;
+  QAction* cancelAct_;
+  QAction* compareAct_;
+  QAction* compareSelectedAct_;
+  QAction* darkAct_;
+  QAction* resetLayoutAct_;
+  QAction* quitAct_;
+  QList<QAction*> exportActs_;
+};
+
+}  // namespace aqui

@@ -1,0 +1,64 @@
+#include "ui/model/model_loader.h"
+
+#include <variant>
+
+#include "demo/synthetic_model.h"
+#include "io/model_source.h"
+#include "ui/util/format.h"
+#include "ui/util/post.h"
+
+namespace aqui {
+namespace {
+
+struct Outcome {
+  QString path;
+  std::shared_ptr<const aq::ModelSource> source;
+  QString error;
+};
+
+Outcome openPath(const std::filesystem::path& p) {
+  Outcome o;
+  o.path = qstr(p.string());
+  auto r = aq::open_model(p);
+  if (r) o.source = std::shared_ptr<const aq::ModelSource>(std::move(r.value()));
+  else o.error = qstr(r.error().message());
+  return o;
+}
+
+}  // namespace
+
+void ModelLoader::open(const QString& path) {
+  const quint64 gen = ++generation_;
+  busy_ = true;
+  emit loading("Opening " + path + " …");
+  runInPool(
+      this, [p = std::filesystem::path(sstr(path))] { return openPath(p); },
+      [this, gen](Outcome o) {
+        if (gen != generation_) return;
+        busy_ = false;
+        if (o.source) emit loaded(o.path, o.source);
+        else emit failed(o.path, o.error);
+      });
+}
+
+void ModelLoader::openDemo() {
+  const quint64 gen = ++generation_;
+  busy_ = true;
+  emit loading("Preparing the demo model (DiT-S/2, 33 M parameters; generated once into " +
+               qstr(aq::demo_model_path().string()) + ") …");
+  runInPool(
+      this,
+      [] {
+        auto path = aq::ensure_demo_model();
+        if (!path) return Outcome{qstr(aq::demo_model_path().string()), nullptr, qstr(path.error().message())};
+        return openPath(path.value());
+      },
+      [this, gen](Outcome o) {
+        if (gen != generation_) return;
+        busy_ = false;
+        if (o.source) emit loaded(o.path, o.source);
+        else emit failed(o.path, o.error);
+      });
+}
+
+}  // namespace aqui

@@ -1,0 +1,57 @@
+#include "ui/settings/estimate_view.h"
+
+#include <QFormLayout>
+#include <QLabel>
+
+#include "ui/util/format.h"
+
+namespace aqui {
+
+EstimateView::EstimateView(QWidget* parent) : QGroupBox("Estimate for these settings", parent) {
+  auto* form = new QFormLayout(this);
+  size_ = new QLabel;
+  bits_ = new QLabel;
+  time_ = new QLabel;
+  tensors_ = new QLabel;
+  size_->setObjectName("estimateSize");
+  bits_->setObjectName("estimateBits");
+  time_->setObjectName("estimateTime");
+  for (QLabel* l : {size_, bits_, time_, tensors_}) l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  time_->setWordWrap(true);
+  form->addRow("Output size", size_);
+  form->addRow("Bits / weight", bits_);
+  form->addRow("Time", time_);
+  form->addRow("Tensors", tensors_);
+  clear();
+}
+
+void EstimateView::clear() {
+  for (QLabel* l : {size_, bits_, time_, tensors_}) l->setText("–");
+}
+
+void EstimateView::showPlan(const aq::Plan& p) {
+  const double ratio = p.output_bytes ? double(p.input_bytes) / double(p.output_bytes) : 0;
+  size_->setText(QString("%1  (from %2, %3×)")
+                     .arg(formatBytes(p.output_bytes), formatBytes(p.input_bytes))
+                     .arg(ratio, 0, 'f', 2));
+  bits_->setText(QString("%1 overall, %2 in quantized tensors")
+                     .arg(p.bits_per_weight(), 0, 'f', 2)
+                     .arg(p.quantized_bits_per_weight(), 0, 'f', 2));
+  tensors_->setText(QString("%1 quantized, %2 kept in float")
+                        .arg(p.quantized_count)
+                        .arg(p.tensors.size() - p.quantized_count));
+}
+
+void EstimateView::showMeasuring() { time_->setText("measuring on a sample…"); }
+
+void EstimateView::showEstimate(const aq::RunEstimate& e) {
+  time_->setText(QString("≈ %1  (measured %2 at %3 MB/s)")
+                     .arg(formatSeconds(e.seconds), formatBytes(e.sample_bytes))
+                     .arg(e.sample_mb_per_s, 0, 'f', 0));
+}
+
+QString EstimateView::sizeText() const { return size_->text(); }
+QString EstimateView::bitsText() const { return bits_->text(); }
+QString EstimateView::timeText() const { return time_->text(); }
+
+}  // namespace aqui

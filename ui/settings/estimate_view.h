@@ -1,0 +1,34 @@
+#pragma once
+// "What this run will give": output size, bits per weight and time for the current settings.
+#include <QGroupBox>
+
+#include "job/estimate.h"
+#include "plan/plan.h"
+
+class QLabel;
+
+namespace aqui {
+
+class EstimateView : public QGroupBox {
+  Q_OBJECT
+ public:
+  explicit EstimateView(QWidget* parent = nullptr);
+
+  void clear();
+  /// Exact figures from the plan (shown at once).
+  void showPlan(const aq::Plan& plan);
+  void showMeasuring();
+  void showEstimate(const aq::RunEstimate& e);
+
+  QString sizeText() const;
+  QString bitsText() const;
+  QString timeText() const;
+
+ private:
+  QLabel* size_ = nullptr;
+  QLabel* bits_ = nullptr;
+  QLabel* time_ = nullptr;
+  QLabel* tensors_ = nullptr;
+};
+
+}  // namespace aqui

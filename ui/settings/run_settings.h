@@ -1,0 +1,35 @@
+#pragma once
+// The settings of a run as the user sees them, and their translation to the engine's JobConfig.
+#include <QString>
+
+#include "job/job.h"
+
+class QSettings;
+
+namespace aqui {
+
+struct RunSettings {
+  int bits = 4;             // 2, 3, 4 or 8
+  int group_size = 64;      // 0: per-channel (one group per row)
+  bool symmetric = false;
+  aq::Method method = aq::Method::Search;
+  aq::Mode mode = aq::Mode::Streaming;
+  int threads = 0;          // 0: all cores
+  bool write_output = true; // false: measure only
+  QString output;           // the file written when write_output
+
+  aq::QuantScheme scheme() const;
+  aq::PlanOptions planOptions() const;
+  aq::JobConfig jobConfig(const QString& input) const;
+
+  void save(QSettings& s) const;
+  static RunSettings load(QSettings& s);
+
+  bool operator==(const RunSettings&) const = default;
+};
+
+/// Bit widths and group sizes the panel offers (custom group sizes are allowed too).
+inline constexpr int kBitWidths[] = {2, 3, 4, 8};
+inline constexpr int kGroupSizes[] = {32, 64, 128, 256};
+
+}  // namespace aqui

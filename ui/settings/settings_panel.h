@@ -1,0 +1,64 @@
+#pragma once
+// The run settings form: presets, scheme, execution, output. Emits changed() on every edit.
+#include <QWidget>
+
+#include "ui/settings/presets.h"
+#include "ui/settings/run_settings.h"
+
+class QButtonGroup;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QRadioButton;
+class QSpinBox;
+class QToolButton;
+
+namespace aqui {
+
+class SettingsPanel : public QWidget {
+  Q_OBJECT
+ public:
+  explicit SettingsPanel(QWidget* parent = nullptr);
+
+  RunSettings settings() const;
+  void setSettings(const RunSettings& s);
+  void applyPreset(Preset p);
+  /// Proposes an output path next to the model, unless the user chose one for this model.
+  void setModelPath(const QString& modelPath);
+  /// Locks the form while a job runs.
+  void setRunning(bool running);
+
+ signals:
+  void changed(const aqui::RunSettings& settings);
+
+ protected:
+  void changeEvent(QEvent* e) override;
+
+ private:
+  void build();
+  void onEdited();
+  void refreshPresetState();
+  void refreshOutputSuggestion();
+  void browseOutput();
+
+  QButtonGroup* presetButtons_ = nullptr;
+  QLabel* presetInfo_ = nullptr;
+  QComboBox* bits_ = nullptr;
+  QComboBox* group_ = nullptr;
+  QSpinBox* customGroup_ = nullptr;
+  QRadioButton* symmetric_ = nullptr;
+  QRadioButton* asymmetric_ = nullptr;
+  QComboBox* method_ = nullptr;
+  QComboBox* mode_ = nullptr;
+  QSpinBox* threads_ = nullptr;
+  QCheckBox* writeOutput_ = nullptr;
+  QLineEdit* output_ = nullptr;
+  QToolButton* browse_ = nullptr;
+  QString modelPath_;
+  bool autoOutput_ = true;  // the output path follows the model and bit width until edited
+  bool updating_ = false;   // setSettings() in progress: no changed() per field
+};
+
+}  // namespace aqui
