@@ -3,6 +3,10 @@
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+#include <tbb/task_scheduler_observer.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <exception>
@@ -53,6 +57,22 @@ void run_batch(JobContext& ctx) {
   });
 }
 
+// Lowers the scheduling priority of every thread that works in the job's arena. On a machine with
+// few cores this keeps an interactive thread (the GUI's) responsive while the job uses all cores.
+class NiceWorkers : public tbb::task_scheduler_observer {
+ public:
+  NiceWorkers(tbb::task_arena& arena, int nice) : tbb::task_scheduler_observer(arena), nice_(nice) {
+    if (nice_ > 0) observe(true);
+  }
+  ~NiceWorkers() override { observe(false); }
+  void on_scheduler_entry(bool) override {
+    setpriority(PRIO_PROCESS, id_t(::syscall(SYS_gettid)), nice_);  // Linux: per-thread nice
+  }
+
+ private:
+  int nice_;
+};
+
 void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer) {
   auto source = open_model(ctx.config.input);
   if (!source) return ctx.fail(source.error());
@@ -74,6 +94,8 @@ void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer) {
   }
 
   tbb::task_arena arena(result.threads);
+  arena.initialize();  // an observer attaches to an initialized arena
+  NiceWorkers nice(arena, ctx.config.worker_nice);
   arena.execute([&] {
     if (ctx.config.mode == Mode::Streaming)
       run_streaming(ctx);

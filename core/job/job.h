@@ -29,6 +29,7 @@ struct JobConfig {
   int threads = 0;                  // 0: all cores
   uint64_t block_bytes = 8u << 20;  // streaming: input bytes per block of rows
   int memory_sample_ms = 50;        // memory timeline sampling period
+  int worker_nice = 0;              // > 0: the job's threads yield the CPU to others (a GUI thread)
 };
 
 struct TensorResult {

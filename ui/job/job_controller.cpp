@@ -25,7 +25,9 @@ bool JobController::start(const aq::JobConfig& config) {
     QMetaObject::invokeMethod(this, [this, job] { scheduleDrain(job); }, Qt::QueuedConnection);
   });
   auto observer = observer_;
-  thread_ = QThread::create([this, job, config, observer] {
+  aq::JobConfig background = config;
+  background.worker_nice = 10;  // the job's threads give way to the GUI thread on a busy machine
+  thread_ = QThread::create([this, job, config = background, observer] {
     auto result = std::make_shared<const aq::JobResult>(aq::run_job(config, *observer, cancel_));
     QMetaObject::invokeMethod(this, [this, job, result] { workerDone(job, result); },
                               Qt::QueuedConnection);
