@@ -5,20 +5,14 @@
 #include <cmath>
 #include <numbers>
 
+#include "demo/splitmix64.h"
 #include "tensor/half.h"
 
 namespace aqb {
 namespace {
 
 // splitmix64 per row: reproducible whatever the thread count.
-struct Rng {
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
+struct Rng : aq::SplitMix64 {
   double uniform() { return (double(next() >> 11) + 0.5) * (1.0 / 9007199254740992.0); }  // (0, 1)
   double normal() {
     return std::sqrt(-2.0 * std::log(uniform())) * std::cos(2.0 * std::numbers::pi * uniform());
@@ -30,7 +24,7 @@ struct Rng {
 };
 
 Rng row_rng(uint64_t seed, int64_t row) {
-  Rng r{seed * 0x2545f4914f6cdd1dull ^ (uint64_t(row) * 0x9e3779b97f4a7c15ull)};
+  Rng r{{seed * 0x2545f4914f6cdd1dull ^ (uint64_t(row) * 0x9e3779b97f4a7c15ull)}};
   r.next();
   return r;
 }

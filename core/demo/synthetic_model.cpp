@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <numbers>
 
+#include "demo/splitmix64.h"
 #include "demo/synthetic_recipes.h"
 #include "io/safetensors_layout.h"
 #include "tensor/half.h"
@@ -16,15 +17,7 @@ namespace {
 using synth::Init;
 using synth::TensorRecipe;
 
-// splitmix64: tiny, fast, and good enough to give each row its own reproducible stream.
-struct Rng {
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
+struct Rng : SplitMix64 {
   float uniform() { return float((next() >> 40) + 1) * (1.0f / 16777217.0f); }  // (0, 1)
   float normal() {
     return std::sqrt(-2.0f * std::log(uniform())) * std::cos(2.0f * std::numbers::pi_v<float> * uniform());
@@ -37,7 +30,7 @@ struct Rng {
 };
 
 Rng stream(uint64_t seed, uint64_t tensor, uint64_t row) {
-  Rng r{seed * 0x2545f4914f6cdd1dull ^ (tensor << 32) ^ row};
+  Rng r{{seed * 0x2545f4914f6cdd1dull ^ (tensor << 32) ^ row}};
   r.next();
   return r;
 }
