@@ -706,7 +706,7 @@ aq::ReportSection scaling_section(const Inputs& in, Writer& w) {
       }
     }
   for (const std::string mode : {"streaming", "batch"}) {
-    auto& se = series["search, all threads, writing the file, " + mode];
+    auto& se = series["search, " + std::to_string(nt) + " threads, writes file, " + mode];
     se.dashed = true;
     for (const auto& m : models) {
       const auto rs = runs_where(in, "memory", m.name, 4, mode, "", 0);

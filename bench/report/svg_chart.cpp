@@ -35,6 +35,8 @@ std::string num(double v) {
     std::snprintf(b, sizeof b, "%.3gM", v / 1e6);
   else if (a >= 1e5)
     std::snprintf(b, sizeof b, "%.3gk", v / 1e3);
+  else if (a >= 1 && v == std::round(v))
+    std::snprintf(b, sizeof b, "%.0f", v);
   else if (a < 1e-3)
     std::snprintf(b, sizeof b, "%.0e", v);
   else

@@ -41,7 +41,7 @@ struct Chart {
   std::vector<Series> series;
   std::vector<std::pair<double, std::string>> hlines;  // horizontal reference lines with labels
   int width = 900, height = 420;
-  int legend_width = 260;  // right margin for the legend
+  int legend_width = 290;  // right margin for the legend
 };
 
 std::string render(const Chart& chart);
