@@ -18,11 +18,10 @@ void ProgressLine::on_progress(const aq::Progress& p) {
 }
 
 void ProgressLine::on_log(aq::LogLevel level, const std::string& message) {
-  if (level == aq::LogLevel::Info && !verbose_) return;
+  // Errors are reported once, by the command, with their exit code.
+  if (level == aq::LogLevel::Error || (level == aq::LogLevel::Info && !verbose_)) return;
   finish();
-  const char* tag = level == aq::LogLevel::Info ? "" : level == aq::LogLevel::Warning ? "warning: " : "error: ";
-  if (level == aq::LogLevel::Error) return;  // the command reports the final error itself
-  std::fprintf(stderr, "%s%s\n", tag, message.c_str());
+  std::fprintf(stderr, "%s%s\n", level == aq::LogLevel::Warning ? "warning: " : "", message.c_str());
 }
 
 void ProgressLine::finish() {

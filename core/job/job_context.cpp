@@ -55,7 +55,7 @@ void JobContext::fail(Error error) {
 }
 
 std::optional<Error> JobContext::first_error() const {
-  std::lock_guard lock(const_cast<std::mutex&>(mutex_));
+  std::lock_guard lock(mutex_);
   return error_;
 }
 

@@ -43,7 +43,7 @@ class JobContext {
   JobObserver& observer_;
   JobResult& result_;
   std::chrono::steady_clock::time_point start_;
-  std::mutex mutex_;  // serialises observer calls and result updates
+  mutable std::mutex mutex_;  // serialises observer calls and result updates
   std::atomic<bool> failed_{false};
   std::optional<Error> error_;
   uint64_t bytes_done_ = 0;

@@ -63,7 +63,6 @@ Result<UserRule> parse_user_rule(const std::string& spec) {
       rule->group_size = int(g);
     }
   }
-  rule->pattern = spec.substr(0, eq);
   return rule;
 }
 
