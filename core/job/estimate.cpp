@@ -13,7 +13,9 @@ namespace aq {
 
 RunEstimate estimate_run(const ModelSource& source, const Plan& plan, int threads, uint64_t sample_bytes) {
   RunEstimate e;
+  e.input_bytes = plan.input_bytes;
   e.output_bytes = plan.output_bytes;
+  e.size_warning = plan.size_warning();
   e.bits_per_weight = plan.bits_per_weight();
   uint64_t quantized_bytes = 0;
   for (const auto& p : plan.tensors)

@@ -2,6 +2,7 @@
 // What a run will produce, before running it: exact output size from the plan, and a time
 // measured by quantizing a sample of the model's rows with the chosen settings.
 #include <cstdint>
+#include <string>
 
 #include "plan/plan.h"
 
@@ -10,11 +11,16 @@ namespace aq {
 class ModelSource;
 
 struct RunEstimate {
+  uint64_t input_bytes = 0;       // exact, from the plan (tensor data)
   uint64_t output_bytes = 0;      // exact, from the plan (tensor data)
   double bits_per_weight = 0;     // exact, from the plan
   double sample_mb_per_s = 0;     // measured on the sample
   uint64_t sample_bytes = 0;      // how much input was measured
   double seconds = 0;             // input bytes of the model / measured rate
+  std::string size_warning;       // Plan::size_warning(): set when the output would not shrink
+
+  /// Whether the output's tensor data would be smaller than the input's (Plan::shrinks()).
+  bool shrinks() const { return output_bytes < input_bytes; }
 };
 
 /// Quantizes up to `sample_bytes` of rows, spread over the model's quantized tensors, on `threads`

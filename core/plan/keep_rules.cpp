@@ -8,6 +8,7 @@ namespace {
 constexpr std::string_view kSdCpp = "stable-diffusion.cpp";
 constexpr std::string_view kGguf = "ComfyUI-GGUF";
 constexpr std::string_view kBoth = "stable-diffusion.cpp, ComfyUI-GGUF";
+constexpr std::string_view kOwn = "";  // ArrowQuant's own rule: no runtime checked
 
 // DiT-style transformers (DiT, PixArt) share SD3's embedder and final-layer names, so the MMDiT
 // list is applied to both.
@@ -42,6 +43,13 @@ constexpr std::array kRules{
     KeepRule{ModelFamily::Wan, MatchKind::Contains, "text_embedding", "text embedding", kGguf},
     KeepRule{ModelFamily::Wan, MatchKind::Contains, "time_", "timestep embedding / projection", kGguf},
     KeepRule{ModelFamily::Wan, MatchKind::Contains, "head.", "final output head", kGguf},
+
+    // diffusers and ldm ("first_stage_model.") VAEs alike: encoder.conv_in takes the image,
+    // decoder.conv_in the latent; encoder.conv_out gives the latent, decoder.conv_out the image.
+    KeepRule{ModelFamily::VAE, MatchKind::Contains, "conv_in.", "input convolution (image or latent in)", kOwn},
+    KeepRule{ModelFamily::VAE, MatchKind::Contains, "conv_out.", "output convolution (latent or image out)", kOwn},
+    KeepRule{ModelFamily::VAE, MatchKind::Contains, "post_quant_conv.", "latent-to-decoder 1x1 convolution", kOwn},
+    KeepRule{ModelFamily::VAE, MatchKind::Contains, "quant_conv.", "encoder-to-latent 1x1 convolution", kOwn},
 };
 
 bool applies(ModelFamily rule, ModelFamily model) {

@@ -15,7 +15,7 @@ struct KeepRule {
   MatchKind match;
   std::string_view pattern;
   std::string_view why;     // what such a tensor is, and why it stays in float
-  std::string_view source;  // who else keeps it
+  std::string_view source;  // who else keeps it; empty for ArrowQuant's own rules
 };
 
 std::span<const KeepRule> builtin_keep_rules();

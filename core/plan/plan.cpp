@@ -1,5 +1,6 @@
 #include "plan/plan.h"
 
+#include <cstdio>
 #include <map>
 #include <string>
 
@@ -17,6 +18,7 @@ std::string_view decision_name(Decision d) {
     case Decision::KeepSmall: return "keep:small";
     case Decision::KeepSensitive: return "keep:sensitive";
     case Decision::KeepUser: return "keep:user";
+    case Decision::KeepNoGain: return "keep:no-gain";
   }
   return "?";
 }
@@ -66,6 +68,20 @@ Result<UserRule> parse_user_rule(const std::string& spec) {
   return rule;
 }
 
+bool packing_pays_off(uint64_t packed_bytes, uint64_t source_bytes) {
+  return packed_bytes < source_bytes && double(packed_bytes) <= kMaxPackedToSourceRatio * double(source_bytes);
+}
+
+std::string Plan::size_warning() const {
+  if (shrinks()) return {};
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "the output (%.2f MB) would not be smaller than the input (%.2f MB)",
+                double(output_bytes) / 1e6, double(input_bytes) / 1e6);
+  std::string text = buf;
+  if (quantized_count == 0) text += ": no tensor is quantized with these settings";
+  return text;
+}
+
 double Plan::bits_per_weight() const {
   const int64_t params = quantized_params + kept_params;
   return params ? 8.0 * double(output_bytes) / double(params) : 0.0;
@@ -102,12 +118,14 @@ std::vector<ModelFamily> tensor_families(const ModelSource& source, ModelFamily&
   return out;
 }
 
-void decide(const TensorInfo& t, ModelFamily family, const PlanOptions& opt, TensorPlan& p) {
+// Gives `p` its decision and reason from the type, the user's rules and the built-in rules.
+// Returns true when a user rule decided.
+bool decide(const TensorInfo& t, ModelFamily family, const PlanOptions& opt, TensorPlan& p) {
   p.scheme = opt.scheme;
   if (!is_quantizable(t.dtype)) {
     p.decision = Decision::KeepNotFloat;
     p.reason = std::string(dtype_name(t.dtype)) + " is not a float type: carried over unchanged";
-    return;
+    return false;
   }
   for (const auto& rule : opt.rules) {
     if (!std::regex_search(t.name, rule.regex)) continue;
@@ -120,31 +138,128 @@ void decide(const TensorInfo& t, ModelFamily family, const PlanOptions& opt, Ten
       p.decision = Decision::Quantize;
       p.reason = "user rule '" + rule.pattern + "': " + p.scheme.describe();
     }
-    return;
+    return true;
   }
   if (t.shape.size() <= 1) {
     p.decision = Decision::KeepOneDim;
     p.reason = std::to_string(t.shape.size()) + "-D tensor (norm, bias or buffer): kept as " +
                std::string(dtype_name(t.dtype));
-    return;
+    return false;
   }
   if (t.numel() <= opt.min_elements) {
     p.decision = Decision::KeepSmall;
     p.reason = std::to_string(t.numel()) + " elements (at most " + std::to_string(opt.min_elements) +
                "): scales would cost more than they save";
-    return;
+    return false;
   }
   if (opt.keep_sensitive) {
     if (const KeepRule* r = match_keep_rule(t.name, family)) {
       p.decision = Decision::KeepSensitive;
       p.reason = std::string(r->why) + ": name " +
-                 (r->match == MatchKind::Suffix ? "ends with '" : "contains '") + std::string(r->pattern) +
-                 "' (kept by " + std::string(r->source) + ")";
-      return;
+                 (r->match == MatchKind::Suffix ? "ends with '" : "contains '") + std::string(r->pattern) + "'";
+      if (!r->source.empty()) p.reason += " (kept by " + std::string(r->source) + ")";
+      return false;
     }
   }
   p.decision = Decision::Quantize;
   p.reason = "default: " + p.scheme.describe();
+  return false;
+}
+
+// ---- Input and output layers of a model of unknown family (docs/PLAN_RULES.md) ----------------
+
+// Image-like channel counts: grey, RGB, RGBA, or a 4-channel latent.
+constexpr int64_t kMaxImageChannels = 4;
+// Convolution kernels are small; a [1, 256, 1152] positional table is not a convolution.
+constexpr int64_t kMaxKernelSide = 32;
+// More image-channel convolutions than this and they are not a network's two ends: a LoRA of rank
+// 1-4 has a [rank, C, 3, 3] down and a [C, rank, 1, 1] up projection for every convolution.
+constexpr std::size_t kMaxImageConvs = 4;
+
+bool conv_like(const TensorInfo& t) {
+  if (t.shape.size() < 3 || t.shape.size() > 5) return false;
+  for (std::size_t d = 2; d < t.shape.size(); ++d)
+    if (t.shape[d] < 1 || t.shape[d] > kMaxKernelSide) return false;
+  return true;
+}
+bool from_image_channels(const TensorInfo& t) {  // [out, in <= 4, k...] with out > in
+  return conv_like(t) && t.shape[1] >= 1 && t.shape[1] <= kMaxImageChannels && t.shape[0] > t.shape[1];
+}
+bool to_image_channels(const TensorInfo& t) {  // [out <= 4, in, k...] with in > out
+  return conv_like(t) && t.shape[0] >= 1 && t.shape[0] <= kMaxImageChannels && t.shape[1] > t.shape[0];
+}
+
+constexpr std::string_view kEdgeWhy = ": kept, as runtimes keep the input and output layers of the families they know";
+
+void keep_edge(const TensorInfo& t, ModelFamily family, TensorPlan& p, const std::string& what) {
+  if (p.decision != Decision::Quantize) return;  // kept already, by a rule with a reason of its own
+  // Would not pay anyway (a LoRA's [N, 1] piece): keep:no-gain keeps it, with the sizes as reason.
+  if (!packing_pays_off(packed_layout(t.rows(), t.cols(), p.scheme).total_bytes(), t.nbytes)) return;
+  p.decision = Decision::KeepSensitive;
+  p.reason = what + (family == ModelFamily::VAE ? " of a VAE (" : " of a model of unknown family (") +
+             t.shape_string() + ")" + std::string(kEdgeWhy);
+}
+
+// For each group of tensors (a diffusers component, or the whole file) whose family is unknown,
+// keeps its input and output layers: convolutions from or to 1-4 channels (an image or a latent),
+// when there are at most kMaxImageConvs of them, and the first and last layer-sized weights in
+// processing (file) order. A VAE gets the convolution part only (its names are known, but not
+// every VAE names them conv_in / conv_out). User rules win: tensors they decided are left alone.
+void keep_edge_layers(const ModelSource& source, const std::vector<ModelFamily>& families,
+                      const std::vector<bool>& by_user, const PlanOptions& opt, Plan& plan) {
+  const auto& tensors = source.tensors();
+  std::map<std::string, std::vector<std::size_t>> candidates;  // component -> indices, in order
+  for (std::size_t i = 0; i < tensors.size(); ++i) {
+    const TensorInfo& t = tensors[i];
+    if ((families[i] != ModelFamily::Unknown && families[i] != ModelFamily::VAE) || by_user[i] ||
+        !is_quantizable(t.dtype) || t.shape.size() < 2 || t.numel() <= opt.min_elements)
+      continue;
+    candidates[t.component].push_back(i);
+  }
+  for (const auto& [component, idx] : candidates) {
+    const ModelFamily family = families[idx.front()];  // one family per component
+    std::vector<std::size_t> inputs, outputs;
+    for (std::size_t i : idx) {
+      if (from_image_channels(tensors[i])) inputs.push_back(i);
+      if (to_image_channels(tensors[i])) outputs.push_back(i);
+    }
+    if (inputs.size() + outputs.size() <= kMaxImageConvs) {
+      for (std::size_t i : inputs)
+        keep_edge(tensors[i], family, plan.tensors[i],
+                  "input layer (a convolution from " + std::to_string(tensors[i].shape[1]) + " channels)");
+      for (std::size_t i : outputs)
+        keep_edge(tensors[i], family, plan.tensors[i],
+                  "output layer (a convolution to " + std::to_string(tensors[i].shape[0]) + " channels)");
+    }
+    if (family != ModelFamily::Unknown) continue;
+    keep_edge(tensors[idx.front()], family, plan.tensors[idx.front()], "first layer (the first weight in file order)");
+    keep_edge(tensors[idx.back()], family, plan.tensors[idx.back()], "last layer (the last weight in file order)");
+  }
+}
+
+// ---- Never make a tensor larger ---------------------------------------------------------------
+
+std::string fixed2(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+std::string no_gain_reason(const TensorInfo& t, const TensorPlan& p, bool by_user) {
+  const PackedLayout& l = p.layout;
+  const uint64_t packed = l.total_bytes();
+  const int64_t n = t.numel();
+  std::string r = by_user ? p.reason + ", but packed " : "packed ";
+  if (!by_user) r += p.scheme.describe();
+  r += " would take " + fixed2(n ? 8.0 * double(packed) / double(n) : 0.0) + " bits/weight (" +
+       std::to_string(l.rows) + (l.rows == 1 ? " row of " : " rows of ") + std::to_string(l.cols) +
+       (l.cols == 1 ? " element, " : " elements, ") + std::to_string(l.groups_per_row) +
+       (l.groups_per_row == 1 ? " group" : " groups") + " per row, each with an F16 scale" +
+       (p.scheme.symmetric ? "" : " and zero") + ") = " + std::to_string(packed) +
+       " bytes, not clearly smaller than the " + std::string(dtype_name(t.dtype)) + " source's " +
+       std::to_string(t.nbytes) + " bytes (at most " + std::to_string(int(kMaxPackedToSourceRatio * 100 + 0.5)) +
+       "% is required): kept as " + std::string(dtype_name(t.dtype));
+  return r;
 }
 
 }  // namespace
@@ -154,14 +269,25 @@ Plan make_plan(const ModelSource& source, const PlanOptions& options) {
   const auto families = tensor_families(source, plan.family);
   const auto& tensors = source.tensors();
   plan.tensors.resize(tensors.size());
+  std::vector<bool> by_user(tensors.size(), false);
+  for (std::size_t i = 0; i < tensors.size(); ++i) {
+    plan.tensors[i].index = i;
+    by_user[i] = decide(tensors[i], families[i], options, plan.tensors[i]);
+  }
+  if (options.keep_sensitive) keep_edge_layers(source, families, by_user, options, plan);
   for (std::size_t i = 0; i < tensors.size(); ++i) {
     const TensorInfo& t = tensors[i];
     TensorPlan& p = plan.tensors[i];
-    p.index = i;
-    decide(t, families[i], options, p);
     p.input_bytes = t.nbytes;
     if (p.quantized()) {
       p.layout = packed_layout(t.rows(), t.cols(), p.scheme);
+      if (!packing_pays_off(p.layout.total_bytes(), t.nbytes)) {
+        p.decision = Decision::KeepNoGain;
+        p.reason = no_gain_reason(t, p, by_user[i]);
+        p.layout = {};
+      }
+    }
+    if (p.quantized()) {
       p.output_bytes = p.layout.total_bytes();
       plan.quantized_params += t.numel();
       ++plan.quantized_count;

@@ -20,10 +20,24 @@ enum class Decision {
   KeepNotFloat,    // dtype is not F32/F16/BF16
   KeepOneDim,      // 1-D (norm, bias) or 0-D
   KeepSmall,       // at most PlanOptions::min_elements elements
-  KeepSensitive,   // name matches a built-in diffusion-sensitive rule
+  KeepSensitive,   // name matches a built-in diffusion-sensitive rule, or is an input/output layer
+                   // of a model of unknown family (docs/PLAN_RULES.md)
   KeepUser,        // the user asked (--keep REGEX)
+  KeepNoGain,      // would be quantized, but its packed size is not clearly smaller than its source
 };
-std::string_view decision_name(Decision d);  // "quantize", "keep:not-float", ...
+std::string_view decision_name(Decision d);  // "quantize", "keep:not-float", ..., "keep:no-gain"
+
+/// "Clearly smaller": a tensor is quantized only if its packed layout (codes + scales + zeros) takes
+/// at most this share of its source bytes; otherwise it is kept (Decision::KeepNoGain), whatever
+/// rule chose to quantize it, a user's --rule included. Thin tensors are what this catches: a
+/// [N, 1] LoRA tensor has N rows of one element, each with its own F16 scale and zero, and would
+/// grow from 16 to 40 bits per weight at INT4. At 0.75, INT8 with groups of 8 on an F16 source
+/// (12 bits/weight, exactly 0.75) still passes; see docs/PLAN_RULES.md.
+inline constexpr double kMaxPackedToSourceRatio = 0.75;
+
+/// True when `packed_bytes` is clearly smaller than `source_bytes` (see kMaxPackedToSourceRatio).
+/// An empty tensor never is.
+bool packing_pays_off(uint64_t packed_bytes, uint64_t source_bytes);
 
 /// A user override, matched against tensor names with std::regex_search; first match wins.
 struct UserRule {
@@ -70,6 +84,12 @@ struct Plan {
   double bits_per_weight() const;
   /// Output bits per parameter over the quantized tensors only (codes + scales + zeros).
   double quantized_bits_per_weight() const;
+  /// Whether the output's tensor data is smaller than the input's. Every quantized tensor is
+  /// (KeepNoGain), so this is false exactly when nothing gets quantized.
+  bool shrinks() const { return output_bytes < input_bytes; }
+  /// "the output (X MB) would not be smaller than the input (Y MB)..." when !shrinks(), else empty.
+  /// The CLI's `plan` prints it after "warning: "; the same words are meant for the GUI.
+  std::string size_warning() const;
 };
 
 Plan make_plan(const ModelSource& source, const PlanOptions& options);
