@@ -4,6 +4,7 @@
 #include <system_error>
 #include <vector>
 
+#include "io/folder_confinement.h"
 #include "io/weight_files.h"
 
 namespace aq {
@@ -46,6 +47,8 @@ Result<std::unique_ptr<DiffusersSource>> DiffusersSource::open(const std::filesy
       continue;
     }
     const WeightChoice& c = **choice;
+    // A component folder may itself be a symlink: its weights must still be the pipeline's.
+    if (auto inside = check_inside_model_folder(c.file, folder); !inside) return inside.error();
     if (!c.skipped.empty())
       src->warnings_.push_back("component '" + component + "': loaded " + c.file.filename().string() +
                                ", skipped " + file_list(c.skipped));

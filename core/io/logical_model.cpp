@@ -2,16 +2,14 @@
 
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <cstring>
+#include <set>
 
 #include "io/packed_format.h"
 #include "quant/kernels.h"
 
 namespace aq {
-namespace {
-bool ends_with(const std::string& s, std::string_view suffix) { return s.size() >= suffix.size() && s.ends_with(suffix); }
-}  // namespace
-
 Result<LogicalModel> LogicalModel::open(const std::filesystem::path& path) {
   auto source = open_model(path);
   if (!source) return source.error();
@@ -19,42 +17,85 @@ Result<LogicalModel> LogicalModel::open(const std::filesystem::path& path) {
   m.source_ = std::move(*source);
   const auto& st = m.source_->tensors();
   m.packed_ = packed::is_packed(m.source_->metadata());
+  auto plain = [&](std::size_t i) {
+    LogicalTensor t;
+    t.name = st[i].name;
+    t.dtype = st[i].dtype;
+    t.shape = st[i].shape;
+    t.rows = st[i].rows();
+    t.cols = st[i].cols();
+    t.data = i;
+    return t;
+  };
   if (!m.packed_) {
-    for (std::size_t i = 0; i < st.size(); ++i)
-      m.tensors_.push_back({st[i].name, st[i].dtype, st[i].shape, st[i].rows(), st[i].cols(), false, i});
+    for (std::size_t i = 0; i < st.size(); ++i) m.tensors_.push_back(plain(i));
     return m;
   }
   auto meta = packed::parse_metadata(m.source_->metadata(), path.string());
   if (!meta) return meta.error();
   const std::string file = path.string();
+  auto bad = [&](const std::string& tensor, const std::string& why) {
+    return make_error(ErrorKind::BadInput, file, tensor, why);
+  };
+  // Each stored piece must have exactly the dtype and shape the metadata implies, or decoding
+  // would read past it or mean something else.
+  auto piece = [&](const std::string& base, std::string_view suffix, DType dtype, int64_t rows, int64_t cols,
+                   std::ptrdiff_t& index) -> Status {
+    const std::string name = base + std::string(suffix);
+    index = m.source_->find(name);
+    if (index < 0) return bad(base, "the metadata lists it as quantized, but '" + name + "' is missing");
+    const TensorInfo& t = st[std::size_t(index)];
+    if (t.dtype != dtype || t.shape != std::vector<int64_t>{rows, cols})
+      return bad(base, "'" + name + "' is " + std::string(dtype_name(t.dtype)) + " " + t.shape_string() +
+                           ", but the metadata implies " + std::string(dtype_name(dtype)) + " [" +
+                           std::to_string(rows) + ", " + std::to_string(cols) + "]");
+    return {};
+  };
+  std::set<std::string> names;
   for (std::size_t i = 0; i < st.size(); ++i) {
     const std::string& name = st[i].name;
-    if (ends_with(name, packed::kScalesSuffix) || ends_with(name, packed::kZerosSuffix)) continue;
-    if (!ends_with(name, packed::kCodesSuffix)) {
-      m.tensors_.push_back({name, st[i].dtype, st[i].shape, st[i].rows(), st[i].cols(), false, i});
+    if (!packed::has_reserved_suffix(name)) {
+      if (meta->count(name)) return bad(name, "stored plainly, yet the metadata lists it as quantized");
+      names.insert(name);
+      m.tensors_.push_back(plain(i));
       continue;
     }
-    const std::string base = name.substr(0, name.size() - packed::kCodesSuffix.size());
+    // A piece must belong to a tensor the metadata lists, and be a piece its scheme has.
+    const std::string_view suffix = name.ends_with(packed::kCodesSuffix)    ? packed::kCodesSuffix
+                                    : name.ends_with(packed::kScalesSuffix) ? packed::kScalesSuffix
+                                                                            : packed::kZerosSuffix;
+    const std::string base = name.substr(0, name.size() - suffix.size());
     auto it = meta->find(base);
-    if (it == meta->end()) return make_error(ErrorKind::BadInput, file, base, "packed codes without metadata");
-    const packed::QuantizedTensor& q = it->second;
-    LogicalTensor t{base, q.dtype, q.shape, q.layout.rows, q.layout.cols, true, i};
+    if (it == meta->end())
+      return bad(name, "the name ends in the reserved '" + std::string(suffix) +
+                           "' but no quantized tensor '" + base + "' is listed in the metadata");
+    if (suffix == packed::kZerosSuffix && it->second.scheme.symmetric)
+      return bad(base, "zero points stored for a tensor the metadata calls symmetric");
+  }
+  for (const auto& [base, q] : *meta) {
+    if (!names.insert(base).second) return bad(base, "the name is used twice");
+    LogicalTensor t;
+    t.name = base;
+    t.dtype = q.dtype;
+    t.shape = q.shape;
+    t.rows = q.layout.rows;
+    t.cols = q.layout.cols;
+    t.quantized = true;
     t.scheme = q.scheme;
     t.layout = q.layout;
-    const auto scales = m.source_->find(base + std::string(packed::kScalesSuffix));
-    if (scales < 0) return make_error(ErrorKind::BadInput, file, base, "missing scales tensor");
-    t.scales = std::size_t(scales);
-    t.zeros = q.scheme.symmetric ? -1 : m.source_->find(base + std::string(packed::kZerosSuffix));
-    if (!q.scheme.symmetric && t.zeros < 0) return make_error(ErrorKind::BadInput, file, base, "missing zeros tensor");
-    // The stored pieces must have exactly the sizes the metadata implies, or decoding would read
-    // past them.
     const auto& l = q.layout;
-    const bool sizes_ok = st[i].nbytes == l.codes_bytes && st[t.scales].nbytes == l.scales_bytes &&
-                          st[i].rows() == l.rows && st[t.scales].rows() == l.rows &&
-                          (t.zeros < 0 || (st[std::size_t(t.zeros)].nbytes == l.zeros_bytes && st[std::size_t(t.zeros)].rows() == l.rows));
-    if (!sizes_ok) return make_error(ErrorKind::BadInput, file, base, "packed tensor sizes disagree with the metadata");
+    std::ptrdiff_t codes = -1, scales = -1;
+    if (auto s = piece(base, packed::kCodesSuffix, DType::U8, l.rows, l.row_bytes, codes); !s) return s.error();
+    if (auto s = piece(base, packed::kScalesSuffix, DType::F16, l.rows, l.groups_per_row, scales); !s) return s.error();
+    if (!q.scheme.symmetric)
+      if (auto s = piece(base, packed::kZerosSuffix, DType::F16, l.rows, l.groups_per_row, t.zeros); !s) return s.error();
+    t.data = std::size_t(codes);
+    t.scales = std::size_t(scales);
     m.tensors_.push_back(std::move(t));
   }
+  // Back to the file's order (by the stored data), as the source lists its tensors.
+  std::stable_sort(m.tensors_.begin(), m.tensors_.end(),
+                   [](const LogicalTensor& a, const LogicalTensor& b) { return a.data < b.data; });
   return m;
 }
 
@@ -75,7 +116,7 @@ Status LogicalModel::read_float_rows(const LogicalTensor& t, int64_t r0, int64_t
       return make_error(ErrorKind::Unsupported, source_->path().string(), t.name,
                         std::string(dtype_name(t.dtype)) + " is not a float tensor");
     k.to_f32(t.dtype, *data, out.data(), int64_t(out.size()));
-    return {};
+    return source_->check_read(t.data);
   }
   auto scales = source_->read_rows(t.scales, r0, r1, s2);
   if (!scales) return scales.error();
@@ -98,7 +139,7 @@ Status LogicalModel::read_float_rows(const LogicalTensor& t, int64_t r0, int64_t
     k.dequantize_row(codes + r * l.row_bytes, sc + r * l.groups_per_row, zc ? zc + r * l.groups_per_row : nullptr,
                      l.cols, t.scheme, out.data() + r * l.cols);
   });
-  return {};
+  return source_->check_read(t.data);  // codes, scales and zeros live in one file
 }
 
 }  // namespace aq

@@ -1,5 +1,7 @@
 #include "io/mapped_file.h"
 
+#include "io/fault_guard.h"
+
 #include <cerrno>
 #include <cstring>
 
@@ -53,9 +55,15 @@ Result<std::unique_ptr<MappedFile>> MappedFile::open(const std::filesystem::path
   return std::unique_ptr<MappedFile>(new MappedFile(path, static_cast<const std::byte*>(data), size));
 }
 
+MappedFile::MappedFile(std::filesystem::path path, const std::byte* data, uint64_t size)
+    : path_(std::move(path)), data_(data), size_(size), guard_slot_(guard_mapping(data, size)) {}
+
 MappedFile::~MappedFile() {
+  unguard_mapping(guard_slot_);
   if (data_) munmap(const_cast<std::byte*>(data_), size_);
 }
+
+bool MappedFile::faulted() const { return mapping_faults(guard_slot_) > 0; }
 
 void MappedFile::release(uint64_t offset, uint64_t len) const {
   if (!data_ || offset >= size_) return;

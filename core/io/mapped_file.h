@@ -27,12 +27,16 @@ class MappedFile {
   /// Later reads of those bytes fault them in again from the file. Thread-safe.
   void release(uint64_t offset, uint64_t len) const;
 
+  /// True when a read found the file shorter than its mapping (it shrank under us): those
+  /// bytes read as zeros (io/fault_guard.h), and whatever was read from this file is suspect.
+  bool faulted() const;
+
  private:
-  MappedFile(std::filesystem::path path, const std::byte* data, uint64_t size)
-      : path_(std::move(path)), data_(data), size_(size) {}
+  MappedFile(std::filesystem::path path, const std::byte* data, uint64_t size);
   std::filesystem::path path_;
   const std::byte* data_ = nullptr;
   uint64_t size_ = 0;
+  int guard_slot_ = -1;
 };
 
 }  // namespace aq

@@ -31,10 +31,17 @@ class ModelSource {
   /// Only whole pages inside the range are released. A no-op where nothing is mapped.
   virtual void release_rows(std::size_t index, int64_t row_begin, int64_t row_end) const {}
 
+  /// After the bytes of tensor `index` were used: an Io error if they were not really in the file
+  /// (a mapped file that shrank under us reads as zeros, see io/fault_guard.h). Cheap: call it
+  /// once per block of rows.
+  virtual Status check_read(std::size_t index) const { return {}; }
+
   /// The path the user opened (file, index file or folder).
   const std::filesystem::path& path() const { return path_; }
   /// The data files behind the source; TensorInfo::file_index points into this.
   const std::vector<std::filesystem::path>& files() const { return files_; }
+  /// Index files read to find the data files (sharded models), besides path().
+  const std::vector<std::filesystem::path>& index_files() const { return index_files_; }
   /// Tensors in processing order: by file, then by byte offset.
   const std::vector<TensorInfo>& tensors() const { return tensors_; }
   /// safetensors "__metadata__" of the first file (empty for HDF5).
@@ -50,6 +57,7 @@ class ModelSource {
  protected:
   std::filesystem::path path_;
   std::vector<std::filesystem::path> files_;
+  std::vector<std::filesystem::path> index_files_;
   std::vector<TensorInfo> tensors_;
   std::map<std::string, std::string> metadata_;
   std::vector<std::string> warnings_;

@@ -49,7 +49,9 @@ Result<std::unique_ptr<ModelSource>> open_folder(const std::filesystem::path& fo
 Result<std::unique_ptr<ModelSource>> open_model(const std::filesystem::path& path) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status))
+  if (ec && ec != std::errc::no_such_file_or_directory)  // a symlink loop, a permission denied, ...
+    return make_error(ErrorKind::Io, path.string(), "", "cannot open: " + ec.message());
+  if (!std::filesystem::exists(status))
     return make_error(ErrorKind::Io, path.string(), "", "no such file or folder");
   if (std::filesystem::is_directory(status)) return open_folder(path);
   // A FIFO or device would block or never end; weights are regular files.

@@ -32,12 +32,23 @@ struct QuantizedTensor {
 };
 
 nlohmann::json tensor_json(const QuantizedTensor& t);
-/// The __metadata__ a packed file carries.
+/// Source metadata keys that clash with ours are kept under this prefix ("arrowquant.source.format"
+/// holds a PyTorch file's "format": "pt").
+inline constexpr std::string_view kSourceKeyPrefix = "arrowquant.source.";
+
+/// The __metadata__ a packed file carries: the source's own keys (a LoRA's training keys, ...),
+/// unchanged, next to ArrowQuant's "format" and "arrowquant" keys.
 std::map<std::string, std::string> file_metadata(const std::vector<QuantizedTensor>& tensors,
-                                                 const std::string& source_name);
+                                                 const std::string& source_name,
+                                                 const std::map<std::string, std::string>& source_metadata = {});
+/// The source's metadata back from a packed file's: ArrowQuant's keys removed, clashing keys restored.
+std::map<std::string, std::string> original_metadata(const std::map<std::string, std::string>& packed_metadata);
 /// True when the metadata marks an ArrowQuant packed file.
 bool is_packed(const std::map<std::string, std::string>& metadata);
-/// Parses the quantized tensors' descriptions; `file` is for error messages.
+/// True for names ending in .aq_codes, .aq_scales or .aq_zeros, which the format reserves.
+bool has_reserved_suffix(std::string_view name);
+/// Parses and checks the quantized tensors' descriptions (types, ranges, rows x cols against the
+/// shape, sizes without overflow); `file` is for error messages.
 Result<std::map<std::string, QuantizedTensor>> parse_metadata(const std::map<std::string, std::string>& metadata,
                                                              const std::string& file);
 

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "io/strict_json.h"
+#include "util/display_text.h"
 
 namespace aq {
 namespace {
@@ -76,6 +77,9 @@ std::string shape_text(const std::vector<int64_t>& shape) {
 
 Result<Entry> parse_entry(const std::string& name, const json& j, uint64_t data_len,
                           const std::string& file) {
+  if (name.size() > kMaxTensorNameBytes)
+    return bad(file, name, "tensor name of " + std::to_string(name.size()) + " bytes (the limit is " +
+                               std::to_string(kMaxTensorNameBytes) + ")");
   if (!j.is_object()) return bad(file, name, "the entry is " + json_type_name(j) + ", not an object");
   Entry e;
   e.info.name = name;
@@ -86,7 +90,7 @@ Result<Entry> parse_entry(const std::string& name, const json& j, uint64_t data_
   const auto& dtype_str = dt->get_ref<const std::string&>();
   auto dtype = dtype_from_name(dtype_str);
   if (!dtype)
-    return make_error(ErrorKind::Unsupported, file, name, "unknown dtype '" + dtype_str + "'");
+    return make_error(ErrorKind::Unsupported, file, name, "unknown dtype '" + display_text(dtype_str, 40) + "'");
   e.info.dtype = *dtype;
 
   auto sh = j.find("shape");

@@ -12,7 +12,9 @@
 namespace aq {
 
 /// Headers longer than this are refused as absurd (real ones are a few MB at most).
-inline constexpr uint64_t kMaxSafetensorsHeader = 100'000'000;
+// A header takes about 150 bytes per tensor, so 32 MiB is room for 200,000 tensors; a bigger one
+// only costs time and memory before anything is read.
+inline constexpr uint64_t kMaxSafetensorsHeader = 32ull << 20;
 
 /// What one safetensors header describes.
 struct SafetensorsHeader {

@@ -17,7 +17,8 @@ SafetensorsLayout layout_safetensors(const std::vector<SafetensorsEntry>& entrie
     pos += e.nbytes;
   }
   SafetensorsLayout layout;
-  layout.header = h.dump();
+  // Names from HDF5 files need not be UTF-8; the readers refuse those, and this never throws.
+  layout.header = h.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   while (layout.header.size() % 8) layout.header += ' ';
   const uint64_t data_start = 8 + layout.header.size();
   for (uint64_t r : rel) layout.offsets.push_back(data_start + r);

@@ -67,7 +67,7 @@ Result<std::unique_ptr<PackedWriter>> open_safetensors_writer(const std::filesys
       entries.push_back({t.name + std::string(packed::kZerosSuffix), DType::F16, {l.rows, l.groups_per_row}, l.zeros_bytes});
     described.push_back({t.name, t.dtype, t.shape, tp.scheme, l});
   }
-  const auto layout = layout_safetensors(entries, packed::file_metadata(described, source.path().filename().string()));
+  const auto layout = layout_safetensors(entries, packed::file_metadata(described, source.path().filename().string(), source.metadata()));
 
   auto file = AtomicFile::create(output);
   if (!file) return file.error();

@@ -1,6 +1,7 @@
 #include "io/safetensors_source.h"
 
 #include <algorithm>
+#include <system_error>
 
 namespace aq {
 
@@ -72,6 +73,26 @@ void SafetensorsSource::release_rows(std::size_t index, int64_t row_begin, int64
   auto range = row_range(index, row_begin, row_end);
   if (!range) return;
   maps_[tensors_[index].file_index]->release(range->first, range->second);
+}
+
+}  // namespace aq
+
+namespace aq {
+
+Status SafetensorsSource::check_read(std::size_t index) const {
+  if (index >= tensors_.size()) return {};
+  const TensorInfo& t = tensors_[index];
+  const MappedFile& map = *maps_[t.file_index];
+  // A fault means bytes read as zeros; a file now too short means the kernel refused a copy from
+  // the mapping (write() fails with EFAULT then, and no SIGBUS is raised).
+  std::error_code ec;
+  const auto now = std::filesystem::file_size(map.path(), ec);
+  // (A file removed under us is still mapped whole: the end-of-run check reports that.)
+  if (!map.faulted() && (ec || now >= t.offset + t.nbytes)) return {};
+  return make_error(ErrorKind::Io, map.path().string(), t.name,
+                    "the file shrank while it was being read (" + std::to_string(map.size()) + " bytes when opened, " +
+                        (ec ? std::string("now unreadable") : "now " + std::to_string(now)) +
+                        "): its data could not be read");
 }
 
 }  // namespace aq

@@ -22,6 +22,7 @@ class SafetensorsSource : public ModelSource {
   Result<const std::byte*> read_rows(std::size_t index, int64_t row_begin, int64_t row_end,
                                      std::vector<std::byte>& scratch) const override;
   void release_rows(std::size_t index, int64_t row_begin, int64_t row_end) const override;
+  Status check_read(std::size_t index) const override;
 
   /// For the opener: notes something the user should know (a skipped variant file, ...).
   void add_warning(std::string warning) { warnings_.push_back(std::move(warning)); }

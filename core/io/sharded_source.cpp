@@ -5,6 +5,7 @@
 #include <set>
 #include <system_error>
 
+#include "io/folder_confinement.h"
 #include "io/strict_json.h"
 
 namespace aq {
@@ -12,7 +13,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr uint64_t kMaxIndexBytes = 100'000'000;
+// An index lists about 80 bytes per tensor: 32 MiB is room for 400,000 tensors.
+constexpr uint64_t kMaxIndexBytes = 32ull << 20;
 
 Error bad(const std::filesystem::path& file, const std::string& tensor, std::string reason) {
   return make_error(ErrorKind::BadInput, file.string(), tensor, std::move(reason));
@@ -53,6 +55,7 @@ Result<std::unique_ptr<ShardedSource>> ShardedSource::open(const std::filesystem
 
 Status ShardedSource::add_index(const std::filesystem::path& index, const std::string& prefix,
                                 const std::string& component) {
+  index_files_.push_back(index);
   auto text = read_text(index);
   if (!text) return text.error();
   auto parsed = parse_strict_json(*text, index.string(), "index");
@@ -82,6 +85,9 @@ Status ShardedSource::add_index(const std::filesystem::path& index, const std::s
     const std::string& shard = it->get_ref<const std::string&>();
     if (!safe_relative(shard))
       return bad(index, it.key(), "shard name '" + shard + "' is not a file inside the index's folder");
+    if (it.key().size() > kMaxTensorNameBytes)
+      return bad(index, it.key(), "tensor name of " + std::to_string(it.key().size()) + " bytes (the limit is " +
+                                      std::to_string(kMaxTensorNameBytes) + ")");
     listed[it.key()] = shard;
     ++shard_counts[shard];
   }
@@ -91,9 +97,15 @@ Status ShardedSource::add_index(const std::filesystem::path& index, const std::s
   for (const auto& [shard, count] : shard_counts) {
     const std::filesystem::path shard_path = folder / shard;
     std::error_code ec;
-    if (!std::filesystem::exists(shard_path, ec))
+    const bool exists = std::filesystem::exists(shard_path, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory)
+      return make_error(ErrorKind::Io, index.string(), "",
+                        "shard file '" + shard + "': " + ec.message() + " at " + shard_path.string());
+    if (!exists)
       return bad(index, "", "shard file '" + shard + "' (listed for " + std::to_string(count) +
                                 " tensors) does not exist at " + shard_path.string());
+    if (auto inside = check_inside_model_folder(shard_path, folder); !inside)
+      return bad(index, "", "shard file '" + shard + "': " + inside.error().reason);
     auto header = map_file(shard_path);
     if (!header) return header.error();
     for (TensorInfo& t : header->tensors) {

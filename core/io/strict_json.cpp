@@ -14,6 +14,25 @@ std::string printable(std::string_view s) {
   return out;
 }
 
+// The nesting depth of `text`, stopping early past `limit` (a scan, before any parsing work).
+int nesting_depth(std::string_view text, int limit) {
+  int depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '{' || c == '[') {
+      if (++depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if (c == '}' || c == ']') --depth;
+  }
+  return deepest;
+}
+
 struct Frame {
   std::set<std::string> keys;
   std::string current;
@@ -45,6 +64,10 @@ Result<StrictJson> parse_strict_json(std::string_view text, const std::string& f
     return make_error(ErrorKind::BadInput, file, "",
                       "malformed JSON in the " + std::string(what) + ": a NUL byte at byte " +
                           std::to_string(nul + 1));
+  if (nesting_depth(text, kMaxJsonDepth) > kMaxJsonDepth)
+    return make_error(ErrorKind::BadInput, file, "",
+                      "the " + std::string(what) + " nests objects or arrays more than " +
+                          std::to_string(kMaxJsonDepth) + " levels deep: not a real " + std::string(what));
   StrictJson out;
   std::vector<Frame> frames;
   auto callback = [&](int /*depth*/, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {

@@ -19,6 +19,10 @@ struct StrictJson {
   std::optional<std::vector<std::string>> duplicate;
 };
 
+/// Deepest nesting of objects and arrays accepted: headers and indexes need 3 or 4 levels, and a
+/// deeply nested document only costs time and memory.
+inline constexpr int kMaxJsonDepth = 32;
+
 /// Parses `text`. Malformed JSON is a BadInput Error naming `file` and saying where
 /// ("malformed JSON in the <what>: parse error at line 1, column 7: ...").
 Result<StrictJson> parse_strict_json(std::string_view text, const std::string& file,

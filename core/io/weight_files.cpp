@@ -1,5 +1,7 @@
 #include "io/weight_files.h"
 
+#include "io/folder_confinement.h"
+
 #include <algorithm>
 #include <regex>
 #include <string>
@@ -84,6 +86,7 @@ Result<std::optional<WeightChoice>> choose_weights(const std::filesystem::path& 
                           "); open one file or index directly");
   }
   WeightChoice choice{plain.front()->file, plain.front()->is_index, {}};
+  if (auto inside = check_inside_model_folder(choice.file, folder); !inside) return inside.error();
   for (const Candidate& c : all)
     if (c.file != choice.file) choice.skipped.push_back(c.file);
   return std::optional<WeightChoice>(std::move(choice));

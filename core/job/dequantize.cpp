@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <vector>
 
+#include "io/file_stamp.h"
 #include "io/logical_model.h"
+#include "io/output_guard.h"
+#include "io/packed_format.h"
 #include "io/safetensors_layout.h"
 #include "job/job.h"
 #include "tensor/half.h"
@@ -15,10 +18,15 @@ Result<DequantizeSummary> dequantize_file(const std::filesystem::path& input, co
                                           const std::function<void(double)>& progress) {
   if (dtype != DType::F16 && dtype != DType::F32)
     return make_error(ErrorKind::BadInput, output.string(), "", "output dtype must be F16 or F32");
+  if (output.extension() != ".safetensors")
+    return make_error(ErrorKind::BadArgument, output.string(), "", "dequantize writes safetensors: name the output *.safetensors");
   auto model = LogicalModel::open(input);
   if (!model) return model.error();
   if (!model->packed())
     return make_error(ErrorKind::BadInput, input.string(), "", "not an ArrowQuant packed file: nothing to dequantize");
+  const auto inputs = input_files(model->source());
+  if (auto s = check_outputs({{output, "output"}}, inputs); !s) return s.error();
+  const auto stamps = stamp_files(inputs);
 
   const auto& tensors = model->tensors();
   const auto& source = model->source();
@@ -29,7 +37,9 @@ Result<DequantizeSummary> dequantize_file(const std::filesystem::path& input, co
     else
       entries.push_back({t.name, t.dtype, t.shape, source.tensors()[t.data].nbytes});
   }
-  const auto layout = layout_safetensors(entries, {{"dequantized_from", input.filename().string()}});
+  auto metadata = packed::original_metadata(source.metadata());
+  metadata["dequantized_from"] = input.filename().string();
+  const auto layout = layout_safetensors(entries, metadata);
   auto file = AtomicFile::create(output);
   if (!file) return file.error();
   if (auto s = write_safetensors_header(*file, layout); !s) return s.error();
@@ -66,13 +76,15 @@ Result<DequantizeSummary> dequantize_file(const std::filesystem::path& input, co
         bytes = *raw;
       }
       const uint64_t n = uint64_t(r1 - r0) * uint64_t(row_out);
-      if (auto s = file->write_at(bytes, n, layout.offsets[i] + uint64_t(r0) * uint64_t(row_out), t.name); !s)
-        return s.error();
+      const Status written = file->write_at(bytes, n, layout.offsets[i] + uint64_t(r0) * uint64_t(row_out), t.name);
+      if (auto s = source.check_read(t.data); !s) return s.error();  // the input shrank: blame it, not the output
+      if (!written) return written.error();
       done += n;
       if (progress && total) progress(double(done) / double(total));
     }
     summary.dequantized += t.quantized ? 1 : 0;
   }
+  if (auto s = verify_unchanged(stamps); !s) return s.error();
   if (auto s = file->commit(); !s) return s.error();
   summary.output_bytes = layout.file_size;
   return summary;

@@ -11,7 +11,9 @@
 #include <algorithm>
 #include <exception>
 
+#include "io/file_stamp.h"
 #include "job/job_context.h"
+#include "job/source_checks.h"
 #include "job/memory_sampler.h"
 #include "sys/memory.h"
 
@@ -77,6 +79,12 @@ void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer) {
   auto source = open_model(ctx.config.input);
   if (!source) return ctx.fail(source.error());
   ctx.source = std::move(*source);
+  if (auto s = check_quantizable_source(*ctx.source); !s) return ctx.fail(s.error());
+  std::vector<OutputTarget> outputs = ctx.config.side_outputs;
+  if (!ctx.config.output.empty()) outputs.insert(outputs.begin(), {ctx.config.output, "output"});
+  const auto inputs = input_files(*ctx.source);
+  if (auto s = check_outputs(outputs, inputs); !s) return ctx.fail(s.error());
+  const auto stamps = stamp_files(inputs);
   ctx.plan = make_plan(*ctx.source, ctx.config.plan);
   result.source_format = std::string(ctx.source->format());
   result.family = ctx.plan.family;
@@ -86,6 +94,7 @@ void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer) {
   result.quantized_params = ctx.plan.quantized_params;
   observer.on_plan(*ctx.source, ctx.plan);
   log_plan(ctx);
+  if (!ctx.plan.shrinks()) ctx.log(LogLevel::Warning, ctx.plan.size_warning());  // kept in result.warnings too
 
   if (!ctx.config.output.empty()) {
     auto writer = open_packed_writer(ctx.config.output, *ctx.source, ctx.plan);
@@ -104,6 +113,9 @@ void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer) {
   });
   if (!ctx.failed() && ctx.cancel.cancelled())
     ctx.fail(make_error(ErrorKind::Cancelled, "", "", "cancelled by the user"));
+  // Results computed from a file that changed under us are not results.
+  if (!ctx.failed())
+    if (auto s = verify_unchanged(stamps); !s) ctx.fail(s.error());
 
   if (ctx.writer) {
     if (ctx.failed()) {
@@ -145,7 +157,11 @@ JobResult run_job(const JobConfig& config, JobObserver& observer, const CancelTo
     result.error = *err;
     if (result.error.file.empty() && result.error.kind == ErrorKind::Cancelled) result.error.file = config.input.string();
     result.status = err->kind == ErrorKind::Cancelled ? JobStatus::Cancelled : JobStatus::Failed;
-    observer.on_log(LogLevel::Error, result.error.message());
+    // A cancel is the user's choice, not a failure: it is not logged as an error.
+    if (result.status == JobStatus::Cancelled)
+      observer.on_log(LogLevel::Info, "run cancelled by the user; no output written");
+    else
+      observer.on_log(LogLevel::Error, result.error.message());
   } else {
     result.status = JobStatus::Succeeded;
   }

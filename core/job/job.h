@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "io/output_guard.h"
 #include "metrics/error_sums.h"
 #include "plan/plan.h"
 #include "util/result.h"
@@ -24,6 +25,9 @@ std::string_view mode_name(Mode m);  // "streaming", "batch"
 struct JobConfig {
   std::filesystem::path input;
   std::filesystem::path output;     // .safetensors or .h5/.hdf5; empty: measure only, write nothing
+  /// Other files the caller will write after the run (--report, --csv): checked with the output
+  /// before any work, so that none of them can be an input or each other.
+  std::vector<OutputTarget> side_outputs;
   PlanOptions plan;
   Mode mode = Mode::Streaming;
   int threads = 0;                  // 0: all cores

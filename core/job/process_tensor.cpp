@@ -54,8 +54,10 @@ void process_tensor(JobContext& ctx, std::size_t index, int64_t block_rows, bool
     } else {
       out.raw = *data;
     }
-    if (ctx.writer)
-      if (auto s = ctx.writer->write_block(index, r0, r1, out); !s) return ctx.fail(s.error());
+    Status written = ctx.writer ? ctx.writer->write_block(index, r0, r1, out) : Status();
+    // An input that shrank under us reads as zeros (and a write from it fails): blame the input.
+    if (auto s = ctx.source->check_read(index); !s) return ctx.fail(s.error());
+    if (!written) return ctx.fail(written.error());
     if (release) ctx.source->release_rows(index, r0, r1);
     ctx.advance(uint64_t(r1 - r0) * t.row_bytes(), t.name, false);
   }

@@ -31,4 +31,18 @@ PackedLayout packed_layout(int64_t rows, int64_t cols, const QuantScheme& scheme
   return l;
 }
 
+std::optional<PackedLayout> checked_packed_layout(int64_t rows, int64_t cols, const QuantScheme& scheme) {
+  if (rows < 0 || cols < 0 || scheme.bits <= 0 || scheme.group_size < 0) return std::nullopt;
+  int64_t bits = 0, rows_x_row_bytes = 0, rows_x_groups = 0, scale_bytes = 0;
+  if (__builtin_mul_overflow(cols, int64_t(scheme.bits), &bits) || bits > INT64_MAX - 7) return std::nullopt;
+  PackedLayout l = packed_layout(rows, cols, scheme);
+  if (__builtin_mul_overflow(rows, l.row_bytes, &rows_x_row_bytes) ||
+      __builtin_mul_overflow(rows, l.groups_per_row, &rows_x_groups) ||
+      __builtin_mul_overflow(rows_x_groups, int64_t(2), &scale_bytes))
+    return std::nullopt;
+  uint64_t total = 0;
+  if (__builtin_add_overflow(l.codes_bytes, 2 * l.scales_bytes, &total)) return std::nullopt;
+  return l;
+}
+
 }  // namespace aq

@@ -51,5 +51,8 @@ struct PackedLayout {
 };
 
 PackedLayout packed_layout(int64_t rows, int64_t cols, const QuantScheme& scheme);
+/// The same for sizes read from a file: nullopt when rows or cols are negative or any size
+/// overflows 64 bits.
+std::optional<PackedLayout> checked_packed_layout(int64_t rows, int64_t cols, const QuantScheme& scheme);
 
 }  // namespace aq

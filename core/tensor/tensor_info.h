@@ -7,6 +7,10 @@
 
 namespace aq {
 
+/// Longest tensor name accepted from a file. Real names are under 200 bytes; a longer one is a
+/// corrupt or hostile file, and name matching (std::regex recurses per character) must stay cheap.
+inline constexpr std::size_t kMaxTensorNameBytes = 1024;
+
 /// One tensor of a model source: where its bytes are and how to read them.
 /// Every tensor is seen as a row-major matrix [rows, cols]: rows = shape[0] (output channels of a
 /// linear or conv weight), cols = the product of the other dimensions (the reduction dimension:

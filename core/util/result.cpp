@@ -1,5 +1,7 @@
 #include "util/result.h"
 
+#include "util/display_text.h"
+
 namespace aq {
 
 std::string_view error_kind_name(ErrorKind kind) {
@@ -9,15 +11,17 @@ std::string_view error_kind_name(ErrorKind kind) {
     case ErrorKind::Io: return "I/O error";
     case ErrorKind::Cancelled: return "cancelled";
     case ErrorKind::Internal: return "internal error";
+    case ErrorKind::BadArgument: return "refused";
   }
   return "error";
 }
 
 std::string Error::message() const {
   std::string out;
-  if (!file.empty()) out += file + ": ";
-  if (!tensor.empty()) out += "tensor '" + tensor + "': ";
-  out += reason;
+  // File text reaches the terminal only escaped and shortened (a name may hold escape sequences).
+  if (!file.empty()) out += display_text(file, 240) + ": ";
+  if (!tensor.empty()) out += "tensor '" + display_text(tensor) + "': ";
+  out += escape_text(reason);
   return out;
 }
 

@@ -15,6 +15,7 @@ enum class ErrorKind {
   Io,           // the operating system refused (open, read, write, disk full, rename)
   Cancelled,    // the user cancelled
   Internal,     // a bug: an invariant did not hold
+  BadArgument,  // the command itself cannot be carried out as asked (an output that is an input, ...)
 };
 
 std::string_view error_kind_name(ErrorKind kind);
