@@ -1,5 +1,7 @@
 #include "cli_support.h"
 
+#include "io/atomic_file.h"
+
 #include <unistd.h>
 
 #include <csignal>
@@ -7,9 +9,9 @@
 
 namespace aqcli {
 namespace {
-aq::CancelToken* g_token = nullptr;
+aq::CancelToken g_token;
 extern "C" void on_signal(int) {
-  if (g_token) g_token->cancel();  // a relaxed atomic store: async-signal-safe
+  g_token.cancel();  // a relaxed atomic store: async-signal-safe
 }
 }  // namespace
 
@@ -22,6 +24,7 @@ int report_error(const aq::Error& error) {
     case aq::ErrorKind::Io: return kIoError;
     case aq::ErrorKind::Cancelled: return kCancelled;
     case aq::ErrorKind::Internal: return kInternal;
+    case aq::ErrorKind::BadArgument: return kUsage;
   }
   return kInternal;
 }
@@ -32,13 +35,26 @@ int usage_error(const std::string& message, const char* command) {
   return kUsage;
 }
 
-void cancel_on_interrupt(aq::CancelToken& token) {
-  g_token = &token;
+void install_interrupt_handler() {
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+}
+
+aq::CancelToken& interrupt_token() { return g_token; }
+
+std::string json_text(const nlohmann::json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+bool write_text_file(const std::string& path, const std::string& text) {
+  auto file = aq::AtomicFile::create(path);
+  aq::Status s = file ? file->write_at(text.data(), text.size(), 0) : aq::Status(file.error());
+  if (s) s = file->commit();
+  if (!s) std::fprintf(stderr, "arrowquant-cli: cannot write: %s\n", s.error().message().c_str());
+  return bool(s);
 }
 
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }

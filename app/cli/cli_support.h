@@ -2,6 +2,8 @@
 // What the commands share: turning errors into messages and exit codes, Ctrl+C as a cancel.
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "args.h"
 #include "commands.h"
 #include "job/job.h"
@@ -12,8 +14,15 @@ namespace aqcli {
 /// Prints "arrowquant-cli: error: MESSAGE" to stderr and returns the exit code for the error.
 int report_error(const aq::Error& error);
 int usage_error(const std::string& message, const char* command);
-/// Ctrl+C (SIGINT) and SIGTERM cancel this token instead of killing the process.
-void cancel_on_interrupt(aq::CancelToken& token);
+/// Installed first thing in main, so that a signal in the first milliseconds cancels cleanly
+/// too: Ctrl+C (SIGINT) and SIGTERM cancel interrupt_token() instead of killing the process.
+void install_interrupt_handler();
+aq::CancelToken& interrupt_token();
+/// JSON text that never throws: names that are not UTF-8 are shown with U+FFFD.
+std::string json_text(const nlohmann::json& j);
+/// Writes `text` to `path` all or nothing (temporary file and rename). False on failure,
+/// after printing why.
+bool write_text_file(const std::string& path, const std::string& text);
 bool stderr_is_terminal();
 
 }  // namespace aqcli

@@ -41,7 +41,7 @@ int cmd_compare(int argc, char** argv) {
     j["totals"] = {{"compared", c->compared}, {"problems", c->problems}, {"cosine", aq::json_number(total.cosine)},
                    {"rel_error", aq::json_number(total.rel_fro_error)}, {"sqnr_db", aq::json_number(total.sqnr_db)},
                    {"max_abs_error", aq::json_number(total.max_abs_error)}};
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j) << "\n";
   } else {
     std::printf("%-56s %-15s %10s %9s %10s %12s\n", "tensor", "status", "cosine", "SQNR dB", "rel err", "max |err|");
     for (const auto& t : c->tensors) {

@@ -21,9 +21,9 @@ int cmd_dequantize(int argc, char** argv) {
   if (!args.ok()) return usage_error(args.error(), "dequantize");
   if (pos.size() != 1 || !output) return usage_error("expected QUANTIZED and -o OUT", "dequantize");
   if (dtype_text != "f16" && dtype_text != "f32") return usage_error("--dtype must be f16 or f32", "dequantize");
-  aq::CancelToken cancel;
-  cancel_on_interrupt(cancel);
-  auto summary = aq::dequantize_file(pos[0], *output, dtype_text == "f32" ? aq::DType::F32 : aq::DType::F16, &cancel);
+  if (output->empty()) return usage_error("the output path is empty", "dequantize");
+  auto summary =
+      aq::dequantize_file(pos[0], *output, dtype_text == "f32" ? aq::DType::F32 : aq::DType::F16, &interrupt_token());
   if (!summary) return report_error(summary.error());
   std::printf("%zu tensors (%zu dequantized to %s, %zu copied) -> %s, %s\n", summary->tensors, summary->dequantized,
               dtype_text.c_str(), summary->tensors - summary->dequantized, output->c_str(),

@@ -25,7 +25,7 @@ int cmd_inspect(int argc, char** argv) {
   if (!source) return report_error(source.error());
   const auto summary = aq::summarize(**source);
   if (json)
-    std::cout << aq::summary_to_json(summary, **source).dump(2) << "\n";
+    std::cout << json_text(aq::summary_to_json(summary, **source)) << "\n";
   else
     std::cout << aq::format_summary(summary, **source);
   return kOk;

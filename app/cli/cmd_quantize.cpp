@@ -1,10 +1,11 @@
 #include <cstdio>
-#include <fstream>
+#include <sstream>
 #include <iostream>
 
 #include "cli_support.h"
 #include "io/model_source.h"
 #include "job/estimate.h"
+#include "job/source_checks.h"
 #include "progress_line.h"
 #include "quantize_options.h"
 #include "report/run_report.h"
@@ -32,12 +33,6 @@ const char* const kPlanHelp =
     "output size and bits per weight, and a time estimate measured by quantizing a sample of the\n"
     "model's rows (about 16 MB) with the chosen settings.\n\noptions:\n";
 
-bool write_text(const std::string& path, const std::string& text) {
-  std::ofstream f(path, std::ios::trunc);
-  f << text;
-  return bool(f);
-}
-
 }  // namespace
 
 int cmd_quantize(int argc, char** argv) {
@@ -57,30 +52,34 @@ int cmd_quantize(int argc, char** argv) {
   if (!args.ok()) return usage_error(args.error(), "quantize");
   if (pos.size() != 1) return usage_error("expected one MODEL", "quantize");
   if (!output && !dry_run) return usage_error("missing -o OUT (or --dry-run)", "quantize");
+  if (output && output->empty()) return usage_error("the output path is empty", "quantize");
+  if (dry_run && output) return usage_error("--dry-run writes nothing: drop -o, or drop --dry-run", "quantize");
   config.input = pos[0];
   if (output) config.output = *output;
+  if (report) config.side_outputs.push_back({*report, "--report"});
+  if (csv) config.side_outputs.push_back({*csv, "--csv"});
 
-  aq::CancelToken cancel;
-  cancel_on_interrupt(cancel);
   ProgressLine progress(!no_progress && stderr_is_terminal(), verbose);
-  const aq::JobResult result = aq::run_job(config, progress, cancel);
+  const aq::JobResult result = aq::run_job(config, progress, interrupt_token());
   progress.finish();
 
-  if (report && !write_text(*report, aq::run_to_json(result).dump(2) + "\n"))
-    std::fprintf(stderr, "arrowquant-cli: cannot write %s\n", report->c_str());
-  if (csv) {
-    std::ofstream f(*csv, std::ios::trunc);
-    aq::write_tensor_csv(result, f);
-    if (!f) std::fprintf(stderr, "arrowquant-cli: cannot write %s\n", csv->c_str());
+  // A run refused before any work (an output that is an input, ...) writes no report either.
+  const bool refused = result.status == aq::JobStatus::Failed && result.error.kind == aq::ErrorKind::BadArgument;
+  bool side_files_ok = true;
+  if (report && !refused) side_files_ok &= write_text_file(*report, json_text(aq::run_to_json(result)) + "\n");
+  if (csv && !refused) {
+    std::ostringstream text;
+    aq::write_tensor_csv(result, text);
+    side_files_ok &= write_text_file(*csv, text.str());
   }
   if (json) {
-    std::cout << aq::run_to_json(result).dump(2) << "\n";
+    std::cout << json_text(aq::run_to_json(result)) << "\n";
   } else if (result.status == aq::JobStatus::Succeeded) {
     std::cout << aq::format_tensor_table(result) << "\n" << aq::format_totals(result);
     if (!config.output.empty()) std::cout << "output       " << config.output.string() << "\n";
   }
   if (result.status != aq::JobStatus::Succeeded) return report_error(result.error);
-  return kOk;
+  return side_files_ok ? kOk : kIoError;
 }
 
 int cmd_plan(int argc, char** argv) {
@@ -98,10 +97,12 @@ int cmd_plan(int argc, char** argv) {
   if (pos.size() != 1) return usage_error("expected one MODEL", "plan");
   auto source = aq::open_model(pos[0]);
   if (!source) return report_error(source.error());
+  if (auto s = aq::check_quantizable_source(**source); !s) return report_error(s.error());
   const aq::Plan plan = aq::make_plan(**source, config.plan);
   aq::RunEstimate estimate;
   if (!no_estimate) estimate = aq::estimate_run(**source, plan, config.threads);
   else estimate.output_bytes = plan.output_bytes, estimate.bits_per_weight = plan.bits_per_weight();
+  const std::string size_warning = plan.size_warning();  // empty when the output shrinks
 
   const auto& tensors = (*source)->tensors();
   if (json) {
@@ -111,12 +112,15 @@ int cmd_plan(int argc, char** argv) {
     j["output_bytes"] = plan.output_bytes;
     j["bits_per_weight"] = plan.bits_per_weight();
     j["quantized_tensors"] = plan.quantized_count;
+    j["shrinks"] = plan.shrinks();
+    j["warnings"] = nlohmann::json::array();
+    if (!size_warning.empty()) j["warnings"].push_back(size_warning);
     j["estimate"] = {{"sample_bytes", estimate.sample_bytes}, {"sample_mb_per_s", estimate.sample_mb_per_s},
                      {"seconds", estimate.seconds}};
     for (const auto& p : plan.tensors)
       j["tensors"].push_back({{"name", tensors[p.index].name}, {"decision", std::string(aq::decision_name(p.decision))},
                               {"reason", p.reason}, {"input_bytes", p.input_bytes}, {"output_bytes", p.output_bytes}});
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j) << "\n";
     return kOk;
   }
   for (const auto& p : plan.tensors)
@@ -131,6 +135,7 @@ int cmd_plan(int argc, char** argv) {
     std::printf("time         about %.1f s at %.1f MB/s, measured on a %s sample with %d threads\n", estimate.seconds,
                 estimate.sample_mb_per_s, aq::format_mb(estimate.sample_bytes).c_str(),
                 aq::resolve_threads(config.threads));
+  if (!size_warning.empty()) std::printf("warning: %s\n", size_warning.c_str());
   return kOk;
 }
 

@@ -1,9 +1,14 @@
 // arrowquant-cli: the headless face of the engine.
 #include <cstdio>
 #include <cstring>
+#include <exception>
+#include <new>
 #include <string_view>
 
+#include "cli_support.h"
 #include "commands.h"
+#include "io/fault_guard.h"
+#include "util/display_text.h"
 
 namespace {
 
@@ -36,7 +41,9 @@ constexpr Command kCommands[] = {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     std::fputs(kHelp, argc < 2 ? stderr : stdout);
     return argc < 2 ? aqcli::kUsage : aqcli::kOk;
@@ -49,4 +56,26 @@ int main(int argc, char** argv) {
     if (std::string_view(argv[1]) == c.name) return c.run(argc, argv);
   std::fprintf(stderr, "arrowquant-cli: unknown command '%s'\n\n%s", argv[1], kHelp);
   return aqcli::kUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Before anything else: a signal or a file-size limit must never kill us with a temporary
+  // file left behind, however early it comes.
+  aqcli::install_interrupt_handler();
+  aq::install_process_guards();
+  // No exception may end the process: every one becomes a message and an exit code.
+  try {
+    return run(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fputs("arrowquant-cli: I/O error: out of memory\n", stderr);
+    return aqcli::kIoError;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "arrowquant-cli: internal error: %s\n", aq::escape_text(e.what()).c_str());
+    return aqcli::kInternal;
+  } catch (...) {
+    std::fputs("arrowquant-cli: internal error: unknown exception\n", stderr);
+    return aqcli::kInternal;
+  }
 }

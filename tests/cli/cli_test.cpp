@@ -11,31 +11,12 @@
 #include <nlohmann/json.hpp>
 
 #include "demo/synthetic_model.h"
+#include "cli_process.h"
 #include "model_fixtures.h"
 
 namespace {
 
-struct Proc {
-  int code = -1;
-  std::string out;
-};
-
-// Runs a shell command line; stderr goes to stdout so messages can be checked.
-Proc sh(const std::string& command) {
-  Proc r;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  char buf[4096];
-  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string cli() { return AQ_CLI_PATH; }
-
-std::size_t entries(const std::filesystem::path& dir) {
-  return std::size_t(std::distance(std::filesystem::directory_iterator(dir), {}));
-}
+using namespace clitest;
 
 class CliDemo : public ::testing::Test {
  protected:
@@ -171,6 +152,31 @@ TEST(Cli, PlanShowsReasonsSizeAndEstimate) {
   EXPECT_NE(r.out.find("timestep embedding"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("bits/weight"), std::string::npos);
   EXPECT_NE(r.out.find("measured on a"), std::string::npos);
+}
+
+TEST(Cli, PlanWarnsWhenTheOutputWouldNotShrink) {
+  aqtest::TempDir dir;
+  // Only [N, 1] tensors: packed, each row of one element would carry its own scale and zero.
+  aqtest::write_safetensors(dir / "thin.safetensors",
+                            {{"a.lora_up.weight", "F16", {4096, 1}, aqtest::f16_bytes(aqtest::gaussian(4096, 1))},
+                             {"b.lora_up.weight", "F16", {4096, 1}, aqtest::f16_bytes(aqtest::gaussian(4096, 2))},
+                             {"c.lora_up.weight", "F16", {4096, 1}, aqtest::f16_bytes(aqtest::gaussian(4096, 3))}});
+  const Proc r = sh(cli() + " plan " + (dir / "thin.safetensors").string() + " --no-estimate");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("keep:no-gain"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("not clearly smaller"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("warning: the output (0.02 MB) would not be smaller than the input (0.02 MB)"),
+            std::string::npos) << r.out;
+  const Proc j = sh(cli() + " plan " + (dir / "thin.safetensors").string() + " --no-estimate --json");
+  ASSERT_EQ(j.code, 0) << j.out;
+  const auto doc = nlohmann::json::parse(j.out);
+  EXPECT_FALSE(doc["shrinks"].get<bool>());
+  ASSERT_EQ(doc["warnings"].size(), 1u);
+
+  aqtest::write_mini_dit(dir / "m.safetensors");
+  const Proc ok = sh(cli() + " plan " + (dir / "m.safetensors").string() + " --no-estimate");
+  ASSERT_EQ(ok.code, 0) << ok.out;
+  EXPECT_EQ(ok.out.find("warning:"), std::string::npos) << ok.out;
 }
 
 TEST(Cli, HdfOutputAndKeepRule) {
