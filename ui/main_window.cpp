@@ -52,13 +52,23 @@
 
 namespace aqui {
 
+namespace {
+OverwriteConfirmer& defaultConfirmer() {
+  static OverwriteConfirmer confirmer = askToOverwrite;
+  return confirmer;
+}
+}  // namespace
+
+void MainWindow::setDefaultOverwriteConfirmer(OverwriteConfirmer confirmer) { defaultConfirmer() = std::move(confirmer); }
+
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       controller_(new JobController(this)),
       history_(new RunHistory(this)),
       queue_(new RunQueue(controller_, history_, this)),
       loader_(new ModelLoader(this)),
-      estimator_(new Estimator(this)) {
+      estimator_(new Estimator(this)),
+      confirmOverwrite_(defaultConfirmer()) {
   setObjectName("mainWindow");
   setWindowTitle("ArrowQuant");
   setWindowIcon(QIcon(":/icons/arrowquant.svg"));
@@ -364,12 +374,21 @@ void MainWindow::onSettingsChanged(const RunSettings& s) {
 
 bool MainWindow::startRun() {
   if (!source_ || isBusy()) return false;
-  return queue_->start({settings_->settings().jobConfig(modelPath_)});
+  return startRuns({settings_->settings().jobConfig(modelPath_)});
 }
 
 bool MainWindow::startCompare(const std::vector<int>& bits) {
   if (!source_ || isBusy() || bits.empty()) return false;
-  return queue_->start(compareConfigs(settings_->settings(), modelPath_, bits));
+  return startRuns(compareConfigs(settings_->settings(), modelPath_, bits));
+}
+
+bool MainWindow::startRuns(const std::vector<aq::JobConfig>& configs) {
+  const QStringList existing = existingOutputs(configs);
+  if (!existing.isEmpty() && !confirmOverwrite_(this, existing)) {
+    log_->info(QString("Run not started: %1 existing output file(s) kept").arg(existing.size()));
+    return false;
+  }
+  return queue_->start(configs);
 }
 
 void MainWindow::cancelRun() {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "plan/plan.h"
+#include "ui/job/overwrite_check.h"
 #include "ui/settings/run_settings.h"
 
 namespace aq {
@@ -58,6 +59,10 @@ class MainWindow : public QMainWindow {
   bool startCompare(const std::vector<int>& bits);
   void cancelRun();
   bool isBusy() const;
+  /// Who answers "replace existing files?" before a run (a dialog; tests give an answer).
+  void setOverwriteConfirmer(OverwriteConfirmer confirmer) { confirmOverwrite_ = std::move(confirmer); }
+  /// The confirmer new windows start with (tests that drive many windows answer once, here).
+  static void setDefaultOverwriteConfirmer(OverwriteConfirmer confirmer);
   void showComparison();
   void setDarkTheme(bool dark);
 
@@ -97,6 +102,7 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* e) override;
 
  private:
+  bool startRuns(const std::vector<aq::JobConfig>& configs);  // after asking before replacing files
   void buildActions();
   void buildMenus();
   void buildLayout();
@@ -143,6 +149,7 @@ class MainWindow : public QMainWindow {
   SettingsPanel* settings_;
   EstimateView* estimateView_;
   LogView* log_;
+  OverwriteConfirmer confirmOverwrite_;
   ProgressStatus* progress_;
   QDockWidget* settingsDock_;
   QDockWidget* logDock_;

@@ -20,6 +20,8 @@ void isolateSettings() {
   for (auto fmt : {QSettings::NativeFormat, QSettings::IniFormat})
     QSettings::setPath(fmt, QSettings::UserScope, dir.path());
   QSettings().clear();
+  // Runs replace their outputs without a dialog; the test of the question sets its own answer.
+  aqui::MainWindow::setDefaultOverwriteConfirmer([](QWidget*, const QStringList&) { return true; });
 }
 
 void writeSmallDit(const std::filesystem::path& path, int hidden, int blocks, uint64_t seed) {

@@ -4,6 +4,7 @@
 
 #include "demo/synthetic_model.h"
 #include "io/model_source.h"
+#include "job/source_checks.h"
 #include "ui/util/format.h"
 #include "ui/util/post.h"
 
@@ -20,8 +21,17 @@ Outcome openPath(const std::filesystem::path& p) {
   Outcome o;
   o.path = qstr(p.string());
   auto r = aq::open_model(p);
-  if (r) o.source = std::shared_ptr<const aq::ModelSource>(std::move(r.value()));
-  else o.error = qstr(r.error().message());
+  if (!r) {
+    o.error = qstr(r.error().message());
+    return o;
+  }
+  // A model that cannot be quantized as it is (our own packed output, reserved names) is
+  // refused here, with what to do instead, rather than planned as ordinary weights.
+  if (auto s = aq::check_quantizable_source(**r); !s) {
+    o.error = qstr(s.error().message());
+    return o;
+  }
+  o.source = std::shared_ptr<const aq::ModelSource>(std::move(r.value()));
   return o;
 }
 

@@ -102,7 +102,7 @@ QString ReportExporter::writeJson(const std::vector<RunRecord>& runs, const QStr
     for (const auto& r : runs)
       j["runs"].push_back({{"label", sstr(r.label)}, {"id", r.id}, {"run", aq::run_to_json(*r.result)}});
   }
-  return save(path, QByteArray::fromStdString(j.dump(2) + "\n"));
+  return save(path, QByteArray::fromStdString(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"));
 }
 
 QString ReportExporter::writeCsv(const std::vector<RunRecord>& runs, const QString& path) {

@@ -34,6 +34,11 @@ void EstimateView::showPlan(const aq::Plan& p) {
   size_->setText(QString("%1  (from %2, %3×)")
                      .arg(formatBytes(p.output_bytes), formatBytes(p.input_bytes))
                      .arg(ratio, 0, 'f', 2));
+  // Quantizing that would not shrink the model is worth saying before the run, not after it.
+  const QString warning = p.shrinks() ? QString() : QString::fromStdString(p.size_warning());
+  if (!warning.isEmpty()) size_->setText(size_->text() + "\n⚠ " + warning);
+  size_->setStyleSheet(warning.isEmpty() ? QString() : QString("color: #c0392b;"));
+  size_->setToolTip(warning);
   bits_->setText(QString("%1 overall, %2 in quantized tensors")
                      .arg(p.bits_per_weight(), 0, 'f', 2)
                      .arg(p.quantized_bits_per_weight(), 0, 'f', 2));

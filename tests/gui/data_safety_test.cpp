@@ -1,0 +1,106 @@
+// The GUI never replaces a file without asking, refuses to plan its own packed output as a model,
+// and does not report a cancel as an error.
+#include <QSignalSpy>
+#include <QTest>
+
+#include "gui_fixtures.h"
+#include "job/job.h"
+#include "test_support.h"
+#include "ui/job/job_controller.h"
+#include "ui/compare/run_history.h"
+#include "ui/job/log_view.h"
+#include "ui/main_window.h"
+#include "ui/settings/settings_panel.h"
+#include "ui/util/error_banner.h"
+
+using aqui::MainWindow;
+
+namespace {
+QString qs(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
+}  // namespace
+
+class DataSafetyTest : public QObject {
+  Q_OBJECT
+  aqtest::TempDir dir_;
+  std::filesystem::path model_;
+  std::filesystem::path medium_ = dir_ / "medium.safetensors";
+
+ private slots:
+  void initTestCase() {
+    guitest::isolateSettings();
+    model_ = dir_ / "m.safetensors";
+    guitest::writeSmallDit(model_);
+    guitest::writeSmallDit(medium_, 384, 8);
+  }
+
+  void asksBeforeReplacingAndKeepsTheFileOnNo() {
+    MainWindow w;
+    QStringList asked;
+    bool answer = true;
+    w.setOverwriteConfirmer([&](QWidget*, const QStringList& files) {
+      asked = files;
+      return answer;
+    });
+    QVERIFY(guitest::openAndWait(w, qs(model_)));
+    const auto out = std::filesystem::path(w.settingsPanel()->settings().output.toStdString());
+    std::filesystem::remove(out);
+    QVERIFY(guitest::runAndWait(w));  // nothing to replace: no question
+    QVERIFY(asked.isEmpty());
+    const auto before = aqtest::read_file(out);
+
+    answer = false;
+    QVERIFY(!w.startRun());
+    QCOMPARE(asked, QStringList{qs(out)});
+    QVERIFY(!w.isBusy());
+    QVERIFY(aqtest::read_file(out) == before);
+    QVERIFY(w.log()->toPlainText().contains("existing output file(s) kept"));
+
+    // A comparison names every file it would replace (the INT4 one exists).
+    asked.clear();
+    QVERIFY(!w.startCompare({2, 4, 8}));
+    QCOMPARE(asked.size(), 1);
+    QVERIFY(asked.front().endsWith("m-int4.safetensors"));
+    QVERIFY(!std::filesystem::exists(dir_ / "m-int2.safetensors"));
+
+    answer = true;
+    QVERIFY(guitest::runAndWait(w, {2, 4}));
+    QVERIFY(std::filesystem::exists(dir_ / "m-int2.safetensors"));
+  }
+
+  void ourOwnPackedOutputIsNotOpenedAsAModel() {
+    MainWindow w;
+    w.show();
+    aq::JobConfig c;
+    c.input = model_;
+    c.output = dir_ / "packed.safetensors";
+    aq::JobObserver quiet;
+    aq::CancelToken cancel;
+    QVERIFY(aq::run_job(c, quiet, cancel).status == aq::JobStatus::Succeeded);
+    QVERIFY(!guitest::openAndWait(w, qs(c.output)));
+    QVERIFY(w.errorBanner()->isVisible());
+    QVERIFY2(w.errorBanner()->text().contains("already quantized"), qPrintable(w.errorBanner()->text()));
+    QVERIFY(w.errorBanner()->text().contains("dequantize"));
+    QVERIFY(!w.source());
+  }
+
+  void aCancelIsNotAnError() {
+    MainWindow w;
+    QVERIFY(guitest::openAndWait(w, qs(medium_)));
+    const int errorsBefore = w.log()->errors();
+    bool cancelled = false;
+    connect(w.controller(), &aqui::JobController::batchReady, this, [&] {
+      if (!cancelled) {
+        cancelled = true;
+        w.cancelRun();
+      }
+    });
+    QVERIFY(!guitest::runAndWait(w));  // stopped, not complete
+    QVERIFY(cancelled);
+    QVERIFY(w.history()->runs().empty());
+    QCOMPARE(w.log()->errors(), errorsBefore);
+    QVERIFY(!w.errorBanner()->isVisible());
+  }
+};
+
+QTEST_MAIN(DataSafetyTest)
+#include "data_safety_test.moc"
