@@ -4,6 +4,7 @@
 #include "cli_support.h"
 #include "job/compare.h"
 #include "report/run_report.h"
+#include "util/display_text.h"
 
 namespace aqcli {
 
@@ -46,10 +47,10 @@ int cmd_compare(int argc, char** argv) {
     std::printf("%-56s %-15s %10s %9s %10s %12s\n", "tensor", "status", "cosine", "SQNR dB", "rel err", "max |err|");
     for (const auto& t : c->tensors) {
       if (t.status == aq::CompareStatus::Compared)
-        std::printf("%-56s %-15s %10.6f %9.2f %10.5f %12.6g\n", t.name.c_str(), "compared", t.metrics.cosine,
+        std::printf("%-56s %-15s %10.6f %9.2f %10.5f %12.6g\n", aq::display_text(t.name, 56).c_str(), "compared", t.metrics.cosine,
                     t.metrics.sqnr_db, t.metrics.rel_fro_error, t.metrics.max_abs_error);
       else
-        std::printf("%-56s %-15s\n", t.name.c_str(), std::string(aq::compare_status_name(t.status)).c_str());
+        std::printf("%-56s %-15s\n", aq::display_text(t.name, 56).c_str(), std::string(aq::compare_status_name(t.status)).c_str());
     }
     std::printf("\n%zu tensors compared, %zu problems; all compared weights: cosine %.6f, SQNR %.2f dB, rel error %.5f, "
                 "max |err| %.6g\n",

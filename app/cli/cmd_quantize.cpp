@@ -9,6 +9,7 @@
 #include "progress_line.h"
 #include "quantize_options.h"
 #include "report/run_report.h"
+#include "util/display_text.h"
 
 namespace aqcli {
 namespace {
@@ -124,8 +125,8 @@ int cmd_plan(int argc, char** argv) {
     return kOk;
   }
   for (const auto& p : plan.tensors)
-    std::printf("%-56s %-15s %s\n", tensors[p.index].name.c_str(), std::string(aq::decision_name(p.decision)).c_str(),
-                p.reason.c_str());
+    std::printf("%-56s %-15s %s\n", aq::display_text(tensors[p.index].name, 56).c_str(),
+                std::string(aq::decision_name(p.decision)).c_str(), aq::escape_text(p.reason).c_str());
   std::printf("\nfamily       %s\n", std::string(aq::family_name(plan.family)).c_str());
   std::printf("tensors      %zu (%zu quantized)\n", plan.tensors.size(), plan.quantized_count);
   std::printf("size         %s -> %s of tensor data (%.3f bits/weight; %.3f over quantized tensors)\n",

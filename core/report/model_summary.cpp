@@ -1,5 +1,7 @@
 #include "report/model_summary.h"
 
+#include "util/display_text.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
@@ -78,7 +80,7 @@ std::string format_summary(const ModelSummary& s, const ModelSource& source) {
   o << "\nlargest tensors\n";
   for (auto i : s.largest) {
     const auto& t = source.tensors()[i];
-    std::snprintf(line, sizeof line, "  %-56s %-20s %-5s %12s\n", t.name.c_str(), t.shape_string().c_str(),
+    std::snprintf(line, sizeof line, "  %-56s %-20s %-5s %12s\n", display_text(t.name, 56).c_str(), t.shape_string().c_str(),
                   std::string(dtype_name(t.dtype)).c_str(), format_mb(t.nbytes).c_str());
     o << line;
   }

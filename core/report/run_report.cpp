@@ -1,5 +1,7 @@
 #include "report/run_report.h"
 
+#include "util/display_text.h"
+
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -142,7 +144,8 @@ std::string format_tensor_table(const JobResult& r) {
                 "cosine", "SQNR dB", "rel err", "bpw", "MB/s");
   o << line;
   for (const auto& t : r.tensors) {
-    std::string name = t.name.size() > 44 ? "..." + t.name.substr(t.name.size() - 41) : t.name;
+    std::string name = escape_text(t.name);
+    if (name.size() > 44) name = "..." + name.substr(name.size() - 41);
     std::string plan;
     if (t.quantized()) {
       plan = "INT" + std::to_string(t.scheme.bits) + " " +

@@ -47,6 +47,24 @@ TEST(HostileInput, ControlCharactersInNamesAreEscaped) {
   EXPECT_NE(r.out.find("unknown dtype 'Q9_WEIRD\\x1b[31m'"), std::string::npos) << r.out;
 }
 
+// JSON escapes make control characters legal in names: every command's output escapes them again.
+TEST(HostileInput, ControlCharactersInValidNamesAreEscapedEverywhere) {
+  TempDir dir;
+  const std::string name = "blocks.0.\\u001b[2J\\u001b]0;pwned\\u0007.weight";  // JSON text
+  std::vector<uint8_t> data = aqtest::f16_bytes(aqtest::gaussian(64 * 64, 1));
+  const std::string header = "{\"" + name + "\":{\"dtype\":\"F16\",\"shape\":[64,64],\"data_offsets\":[0," +
+                             std::to_string(data.size()) + "]}}";
+  aqtest::write_raw_safetensors(dir / "m.safetensors", header.size(), header, data);
+  const std::string m = quoted((dir / "m.safetensors").string());
+  for (const std::string args : {" inspect " + m, " plan " + m + " --no-estimate", " quantize " + m + " --dry-run --verbose",
+                                 " compare " + m + " " + m}) {
+    const Proc r = sh(cli() + args);
+    EXPECT_EQ(r.code, 0) << args << "\n" << r.out;
+    EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << args << "\n" << r.out;
+    EXPECT_EQ(r.out.find('\x07'), std::string::npos) << args << "\n" << r.out;
+  }
+}
+
 // Non-UTF-8 file names made --json abort in nlohmann::json::dump.
 TEST(HostileInput, NamesThatAreNotUtf8DoNotAbortJson) {
   TempDir dir;
