@@ -1,5 +1,7 @@
 #include "quantize_options.h"
 
+#include "quant/scheme_traits.h"
+
 namespace aqcli {
 
 const char* const kQuantizeOptionsHelp =
@@ -19,15 +21,18 @@ const char* const kQuantizeOptionsHelp =
 std::optional<std::string> parse_quantize_options(Args& args, aq::JobConfig& config) {
   auto& scheme = config.plan.scheme;
   if (auto v = args.value("--bits")) {
-    if (*v != "2" && *v != "3" && *v != "4" && *v != "8") return "--bits must be 2, 3, 4 or 8";
-    scheme.bits = std::stoi(*v);
+    const auto bits = aq::parse_bits(*v);
+    if (!bits) return "--bits must be " + aq::supported_bits_text();
+    scheme.bits = *bits;
   }
   if (auto v = args.value("--group-size")) {
     if (*v == "channel" || *v == "row") {
       scheme.group_size = 0;
     } else {
       auto n = parse_count(*v);
-      if (!n || *n < 8 || *n > (1 << 24)) return "--group-size must be a number >= 8 or 'channel'";
+      if (!n || *n < aq::kMinGroupSize || *n > aq::kMaxGroupSize)
+        return "--group-size must be a number from " + std::to_string(aq::kMinGroupSize) + " to " +
+               std::to_string(aq::kMaxGroupSize) + ", or 'channel'";
       scheme.group_size = int(*n);
     }
   }

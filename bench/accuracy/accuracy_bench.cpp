@@ -30,13 +30,20 @@
 #include "job/job.h"
 #include "quant/kernels.h"
 #include "quant/scheme.h"
+#include "quant/scheme_traits.h"
 #include "report/run_report.h"
 
 using nlohmann::json;
 
 namespace {
 
-std::vector<int> kBits = {2, 3, 4, 8};
+std::vector<int> all_bits() {
+  std::vector<int> out;
+  for (const auto& t : aq::scheme_table()) out.push_back(t.bits);
+  return out;
+}
+
+std::vector<int> kBits = all_bits();
 std::vector<int> kGroups = {32, 64, 128, 0};
 const aq::Method kMethods[] = {aq::Method::MinMax, aq::Method::Search};
 

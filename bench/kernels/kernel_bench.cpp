@@ -30,6 +30,7 @@
 #include "kernels/roof.h"
 #include "quant/kernels.h"
 #include "quant/scheme.h"
+#include "quant/scheme_traits.h"
 
 namespace {
 
@@ -218,7 +219,8 @@ std::vector<Case> cases(const std::string& profile, int all_threads) {
   const KernelSet* best = kernels.back();
   std::vector<int> threads{1};
   if (all_threads > 1) threads.push_back(all_threads);
-  const int bits_all[] = {2, 3, 4, 8};
+  std::vector<int> bits_all;
+  for (const auto& t : aq::scheme_table()) bits_all.push_back(t.bits);
   const int groups_all[] = {32, 64, 128, 0};
   const Method methods[] = {Method::MinMax, Method::Search};
   std::vector<Case> out;

@@ -8,6 +8,7 @@
 
 #include "io/packed_format.h"
 #include "quant/kernels.h"
+#include "quant/scheme_traits.h"
 
 namespace aq {
 Result<LogicalModel> LogicalModel::open(const std::filesystem::path& path) {
@@ -83,14 +84,14 @@ Result<LogicalModel> LogicalModel::open(const std::filesystem::path& path) {
     t.quantized = true;
     t.scheme = q.scheme;
     t.layout = q.layout;
-    const auto& l = q.layout;
-    std::ptrdiff_t codes = -1, scales = -1;
-    if (auto s = piece(base, packed::kCodesSuffix, DType::U8, l.rows, l.row_bytes, codes); !s) return s.error();
-    if (auto s = piece(base, packed::kScalesSuffix, DType::F16, l.rows, l.groups_per_row, scales); !s) return s.error();
-    if (!q.scheme.symmetric)
-      if (auto s = piece(base, packed::kZerosSuffix, DType::F16, l.rows, l.groups_per_row, t.zeros); !s) return s.error();
-    t.data = std::size_t(codes);
-    t.scales = std::size_t(scales);
+    std::ptrdiff_t found[3] = {-1, -1, -1};  // source index of each plane, in packed_planes() order
+    const auto planes = packed_planes(q.layout, q.scheme);
+    for (std::size_t i = 0; i < planes.size(); ++i)
+      if (auto s = piece(base, planes[i].suffix, planes[i].dtype, planes[i].rows, planes[i].per_row, found[i]); !s)
+        return s.error();
+    t.data = std::size_t(found[0]);
+    t.scales = std::size_t(found[1]);
+    t.zeros = found[2];
     m.tensors_.push_back(std::move(t));
   }
   // Back to the file's order (by the stored data), as the source lists its tensors.

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "io/strict_json.h"
+#include "quant/scheme_traits.h"
 #include "tensor/tensor_info.h"
 
 namespace aq::packed {
@@ -118,8 +119,8 @@ std::optional<QuantizedTensor> parse_tensor(const std::string& name, const json&
   }
   const auto bits = integer("bits", 0, 64);
   if (!bits) return std::nullopt;
-  if (*bits != 2 && *bits != 3 && *bits != 4 && *bits != 8) {
-    why = "field 'bits' is " + std::to_string(*bits) + ", not 2, 3, 4 or 8";
+  if (!find_scheme(int(*bits))) {
+    why = "field 'bits' is " + std::to_string(*bits) + ", not " + supported_bits_text();
     return std::nullopt;
   }
   t.scheme.bits = int(*bits);

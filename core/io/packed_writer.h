@@ -19,6 +19,12 @@ struct BlockData {
   const uint16_t* scales = nullptr;
   const uint16_t* zeros = nullptr;
   const std::byte* raw = nullptr;
+
+  /// The block's rows of plane `i`, in packed_planes() order (quant/scheme_traits.h).
+  const void* plane(std::size_t i) const {
+    const void* planes[] = {codes, scales, zeros};
+    return i < 3 ? planes[i] : nullptr;
+  }
 };
 
 class PackedWriter {
@@ -32,10 +38,7 @@ class PackedWriter {
   virtual void abort() = 0;
 };
 
-/// Chooses the format by extension: .h5/.hdf5 → HDF5, anything else → packed safetensors.
-Result<std::unique_ptr<PackedWriter>> open_packed_writer(const std::filesystem::path& output,
-                                                         const ModelSource& source, const Plan& plan);
-
+/// The writers of io/output_formats.h's table (which chooses among them by file name).
 Result<std::unique_ptr<PackedWriter>> open_safetensors_writer(const std::filesystem::path& output,
                                                               const ModelSource& source, const Plan& plan);
 Result<std::unique_ptr<PackedWriter>> open_hdf5_writer(const std::filesystem::path& output,

@@ -6,15 +6,16 @@
 #include "io/packed_writer.h"
 #include "io/safetensors_layout.h"
 #include "plan/plan.h"
+#include "quant/scheme_traits.h"
 
 namespace aq {
 namespace {
 
-// Where each source tensor's pieces live in the output file.
+// Where each source tensor's pieces live in the output file: one entry per plane (quantized) or
+// the raw bytes (kept).
 struct Placement {
-  uint64_t codes = 0, scales = 0, zeros = 0, raw = 0;
-  int64_t row_bytes = 0;        // codes bytes per row (quantized) or raw bytes per row (kept)
-  int64_t groups_per_row = 0;
+  std::vector<uint64_t> offsets;    // per plane; or one, the raw bytes
+  std::vector<uint64_t> row_bytes;  // per plane
 };
 
 class SafetensorsPackedWriter final : public PackedWriter {
@@ -25,11 +26,11 @@ class SafetensorsPackedWriter final : public PackedWriter {
   Status write_block(std::size_t t, int64_t r0, int64_t r1, const BlockData& d) override {
     const Placement& p = placements_[t];
     const uint64_t n = uint64_t(r1 - r0);
-    if (d.raw) return file_.write_at(d.raw, n * p.row_bytes, p.raw + uint64_t(r0) * p.row_bytes, names_[t]);
-    const uint64_t sbytes = n * p.groups_per_row * 2, soff = uint64_t(r0) * p.groups_per_row * 2;
-    if (auto s = file_.write_at(d.codes, n * p.row_bytes, p.codes + uint64_t(r0) * p.row_bytes, names_[t]); !s) return s;
-    if (auto s = file_.write_at(d.scales, sbytes, p.scales + soff, names_[t]); !s) return s;
-    if (d.zeros) return file_.write_at(d.zeros, sbytes, p.zeros + soff, names_[t]);
+    if (d.raw) return file_.write_at(d.raw, n * p.row_bytes[0], p.offsets[0] + uint64_t(r0) * p.row_bytes[0], names_[t]);
+    for (std::size_t i = 0; i < p.offsets.size(); ++i)
+      if (auto s = file_.write_at(d.plane(i), n * p.row_bytes[i], p.offsets[i] + uint64_t(r0) * p.row_bytes[i], names_[t]);
+          !s)
+        return s;
     return {};
   }
 
@@ -60,14 +61,12 @@ Result<std::unique_ptr<PackedWriter>> open_safetensors_writer(const std::filesys
       entries.push_back({t.name, t.dtype, t.shape, t.nbytes});
       continue;
     }
-    const PackedLayout& l = tp.layout;
-    entries.push_back({t.name + std::string(packed::kCodesSuffix), DType::U8, {l.rows, l.row_bytes}, l.codes_bytes});
-    entries.push_back({t.name + std::string(packed::kScalesSuffix), DType::F16, {l.rows, l.groups_per_row}, l.scales_bytes});
-    if (!tp.scheme.symmetric)
-      entries.push_back({t.name + std::string(packed::kZerosSuffix), DType::F16, {l.rows, l.groups_per_row}, l.zeros_bytes});
-    described.push_back({t.name, t.dtype, t.shape, tp.scheme, l});
+    for (const Plane& plane : packed_planes(tp.layout, tp.scheme))
+      entries.push_back({t.name + std::string(plane.suffix), plane.dtype, {plane.rows, plane.per_row}, plane.bytes()});
+    described.push_back({t.name, t.dtype, t.shape, tp.scheme, tp.layout});
   }
-  const auto layout = layout_safetensors(entries, packed::file_metadata(described, source.path().filename().string(), source.metadata()));
+  const auto layout = layout_safetensors(
+      entries, packed::file_metadata(described, source.path().filename().string(), source.metadata()));
 
   auto file = AtomicFile::create(output);
   if (!file) return file.error();
@@ -80,25 +79,17 @@ Result<std::unique_ptr<PackedWriter>> open_safetensors_writer(const std::filesys
     Placement& p = placements[tp.index];
     names[tp.index] = tensors[tp.index].name;
     if (!tp.quantized()) {
-      p.raw = layout.offsets[e++];
-      p.row_bytes = int64_t(tensors[tp.index].row_bytes());
+      p.offsets = {layout.offsets[e++]};
+      p.row_bytes = {tensors[tp.index].row_bytes()};
       continue;
     }
-    p.codes = layout.offsets[e++];
-    p.scales = layout.offsets[e++];
-    if (!tp.scheme.symmetric) p.zeros = layout.offsets[e++];
-    p.row_bytes = tp.layout.row_bytes;
-    p.groups_per_row = tp.layout.groups_per_row;
+    for (const Plane& plane : packed_planes(tp.layout, tp.scheme)) {
+      p.offsets.push_back(layout.offsets[e++]);
+      p.row_bytes.push_back(uint64_t(plane.per_row) * dtype_size(plane.dtype));
+    }
   }
   return std::unique_ptr<PackedWriter>(
       new SafetensorsPackedWriter(std::move(*file), std::move(placements), std::move(names)));
-}
-
-Result<std::unique_ptr<PackedWriter>> open_packed_writer(const std::filesystem::path& output,
-                                                         const ModelSource& source, const Plan& plan) {
-  const auto ext = output.extension().string();
-  if (ext == ".h5" || ext == ".hdf5") return open_hdf5_writer(output, source, plan);
-  return open_safetensors_writer(output, source, plan);
 }
 
 }  // namespace aq

@@ -5,6 +5,7 @@
 
 #include "io/model_source.h"
 #include "quant/kernels.h"
+#include "quant/scheme_traits.h"
 
 namespace aq {
 namespace {
@@ -49,10 +50,6 @@ double abs_quantile(const std::vector<float>& v, double q) {
   return a[k];
 }
 
-bool valid_scheme(const QuantScheme& s) {
-  return (s.bits == 2 || s.bits == 3 || s.bits == 4 || s.bits == 8) && s.group_size >= 0;
-}
-
 }  // namespace
 
 Result<LayerHistograms> layer_histograms(const ModelSource& source, std::size_t index,
@@ -66,8 +63,7 @@ Result<LayerHistograms> layer_histograms(const ModelSource& source, std::size_t 
     return make_error(ErrorKind::Unsupported, file, info.name,
                       "dtype " + std::string(dtype_name(info.dtype)) + " is not a float type");
   for (const auto& s : schemes)
-    if (!valid_scheme(s))
-      return make_error(ErrorKind::BadInput, file, info.name, "invalid scheme " + s.describe());
+    if (auto v = validate(s); !v) return make_error(ErrorKind::BadInput, file, info.name, v.error().reason);
 
   LayerHistograms out;
   out.index = index;

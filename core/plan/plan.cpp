@@ -6,6 +6,7 @@
 
 #include "io/model_source.h"
 #include "plan/keep_rules.h"
+#include "quant/scheme_traits.h"
 #include "tensor/tensor_info.h"
 
 namespace aq {
@@ -49,9 +50,10 @@ Result<UserRule> parse_user_rule(const std::string& spec) {
     rule->keep = true;
     return rule;
   }
-  if (bits != "2" && bits != "3" && bits != "4" && bits != "8")
-    return make_error(ErrorKind::BadInput, "", "", "rule '" + spec + "': bits must be 2, 3, 4, 8 or keep");
-  rule->bits = std::stoi(bits);
+  const auto parsed = parse_bits(bits);
+  if (!parsed)
+    return make_error(ErrorKind::BadInput, "", "", "rule '" + spec + "': bits must be " + supported_bits_text() + " or keep");
+  rule->bits = *parsed;
   if (colon != std::string::npos) {
     const std::string group = value.substr(colon + 1);
     if (group == "channel") {
@@ -59,9 +61,10 @@ Result<UserRule> parse_user_rule(const std::string& spec) {
     } else {
       char* end = nullptr;
       const long g = std::strtol(group.c_str(), &end, 10);
-      if (group.empty() || *end != '\0' || g < 8 || g > (1 << 24))
+      if (group.empty() || *end != '\0' || g < kMinGroupSize || g > kMaxGroupSize)
         return make_error(ErrorKind::BadInput, "", "",
-                          "rule '" + spec + "': group size must be a number >= 8 or 'channel'");
+                          "rule '" + spec + "': group size must be a number from " + std::to_string(kMinGroupSize) +
+                              " to " + std::to_string(kMaxGroupSize) + ", or 'channel'");
       rule->group_size = int(g);
     }
   }

@@ -1,47 +1,30 @@
 #include "quant/bit_pack.h"
 
-#include <cstring>
+#include <cstdio>
+#include <exception>
 
-#include "quant/bit_pack_swar.h"
+#include "quant/scheme_traits.h"
 
 namespace aq {
+namespace {
 
-void pack_codes(const uint8_t* codes, int64_t n, int bits, uint8_t* out) {
-  switch (bits) {
-    case 8:
-      if (n > 0) std::memcpy(out, codes, std::size_t(n));
-      return;
-    case 4:
-      swar::pack<4>(codes, n, out);
-      return;
-    case 3:
-      swar::pack<3>(codes, n, out);
-      return;
-    case 2:
-      swar::pack<2>(codes, n, out);
-      return;
-    default:
-      return;
+// Schemes are validated (scheme_traits.h) before any kernel runs: an unknown width here is a bug,
+// and writing nothing for it would corrupt the output silently.
+const SchemeTraits& traits_or_die(int bits) {
+  const SchemeTraits* t = find_scheme(bits);
+  if (!t) {
+    std::fprintf(stderr, "arrowquant: internal error: no packer for %d-bit codes\n", bits);
+    std::terminate();
   }
+  return *t;
 }
 
+}  // namespace
+
+void pack_codes(const uint8_t* codes, int64_t n, int bits, uint8_t* out) { traits_or_die(bits).pack(codes, n, out); }
+
 void unpack_codes(const uint8_t* packed, int64_t n, int bits, uint8_t* codes) {
-  switch (bits) {
-    case 8:
-      if (n > 0) std::memcpy(codes, packed, std::size_t(n));
-      return;
-    case 4:
-      swar::unpack<4>(packed, n, codes);
-      return;
-    case 3:
-      swar::unpack<3>(packed, n, codes);
-      return;
-    case 2:
-      swar::unpack<2>(packed, n, codes);
-      return;
-    default:
-      return;
-  }
+  traits_or_die(bits).unpack(packed, n, codes);
 }
 
 }  // namespace aq

@@ -72,7 +72,8 @@ void pack_codes_avx2(const uint8_t* codes, int64_t n, int bits, uint8_t* out) {
     case 2:
       pack2(codes, n, out);
       return;
-    default:
+    default:  // widths without an AVX2 packer: the table's portable one (which refuses unknown widths)
+      pack_codes(codes, n, bits, out);
       return;
   }
 }
@@ -92,6 +93,7 @@ void unpack_codes_avx2(const uint8_t* packed, int64_t n, int bits, uint8_t* code
       swar::unpack<2>(packed, n, codes);
       return;
     default:
+      unpack_codes(packed, n, bits, codes);
       return;
   }
 }

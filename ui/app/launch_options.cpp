@@ -3,6 +3,8 @@
 #include <QCommandLineParser>
 #include <cstdlib>
 
+#include "quant/scheme_traits.h"
+
 namespace aqui {
 
 ParseOutcome parseLaunchOptions(const QStringList& args, LaunchOptions& out, QString& message) {
@@ -49,12 +51,13 @@ ParseOutcome parseLaunchOptions(const QStringList& args, LaunchOptions& out, QSt
   if (p.isSet(compare)) {
     out.compareBits.clear();
     for (const QString& b : p.value(compare).split(',', Qt::SkipEmptyParts)) {
-      const int bits = b.trimmed().toInt();
-      if (bits != 2 && bits != 3 && bits != 4 && bits != 8) {
-        message = "--compare takes bit widths among 2, 3, 4, 8 (got '" + b + "').\n";
+      const auto bits = aq::parse_bits(b.trimmed().toStdString());
+      if (!bits) {
+        message = "--compare takes bit widths among " + QString::fromStdString(aq::supported_bits_text()) + " (got '" +
+                  b + "').\n";
         return ParseOutcome::Error;
       }
-      out.compareBits.push_back(bits);
+      out.compareBits.push_back(*bits);
     }
   }
   if (p.isSet(theme)) {

@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QVBoxLayout>
 
+#include "quant/scheme_traits.h"
 #include "ui/settings/run_settings.h"
 
 namespace aqui {
@@ -16,7 +17,8 @@ std::optional<std::vector<int>> askBitWidths(QWidget* parent) {
   auto* l = new QVBoxLayout(&d);
   l->addWidget(new QLabel("Run these bit widths one after the other,\nwith the other settings unchanged:"));
   std::vector<std::pair<int, QCheckBox*>> boxes;
-  for (int b : kBitWidths) {
+  for (const auto& scheme : aq::scheme_table()) {
+    const int b = scheme.bits;
     auto* c = new QCheckBox(QString("INT%1").arg(b));
     c->setChecked(b != 3);
     l->addWidget(c);

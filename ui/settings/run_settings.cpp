@@ -3,6 +3,7 @@
 #include <QSettings>
 #include <algorithm>
 
+#include "quant/scheme_traits.h"
 #include "ui/util/format.h"
 
 namespace aqui {
@@ -51,10 +52,9 @@ RunSettings RunSettings::load(QSettings& s) {
   RunSettings r;
   s.beginGroup("run");
   const int bits = s.value("bits", r.bits).toInt();
-  if (std::find(std::begin(kBitWidths), std::end(kBitWidths), bits) != std::end(kBitWidths))
-    r.bits = bits;
+  if (aq::find_scheme(bits)) r.bits = bits;
   r.group_size = std::max(0, s.value("group_size", r.group_size).toInt());
-  if (r.group_size != 0 && r.group_size < 8) r.group_size = 8;
+  if (r.group_size != 0) r.group_size = std::clamp(r.group_size, aq::kMinGroupSize, aq::kMaxGroupSize);
   r.symmetric = s.value("symmetric", r.symmetric).toBool();
   if (auto m = aq::method_from_name(sstr(s.value("method").toString()))) r.method = *m;
   r.mode = s.value("mode").toString() == "batch" ? aq::Mode::Batch : aq::Mode::Streaming;

@@ -28,8 +28,8 @@ struct RunSettings {
   bool operator==(const RunSettings&) const = default;
 };
 
-/// Bit widths and group sizes the panel offers (custom group sizes are allowed too).
-inline constexpr int kBitWidths[] = {2, 3, 4, 8};
+/// Group sizes the panel offers (custom group sizes are allowed too). Bit widths come from the
+/// engine's scheme table (quant/scheme_traits.h).
 inline constexpr int kGroupSizes[] = {32, 64, 128, 256};
 
 }  // namespace aqui
