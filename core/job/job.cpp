@@ -12,8 +12,10 @@
 #include <exception>
 
 #include "io/file_stamp.h"
+#include "io/output_formats.h"
 #include "job/job_context.h"
 #include "job/source_checks.h"
+#include "quant/scheme_traits.h"
 #include "job/memory_sampler.h"
 #include "sys/memory.h"
 
@@ -75,7 +77,22 @@ class NiceWorkers : public tbb::task_scheduler_observer {
   int nice_;
 };
 
+// The scheme and every user rule's, checked against the scheme table before anything is opened.
+Status validate_config(const JobConfig& config) {
+  if (auto s = validate(config.plan.scheme); !s) return s;
+  for (const auto& rule : config.plan.rules) {
+    if (rule.keep) continue;
+    QuantScheme s = config.plan.scheme;
+    if (rule.bits) s.bits = rule.bits;
+    if (rule.group_size >= 0) s.group_size = rule.group_size;
+    if (auto v = validate(s); !v)
+      return make_error(ErrorKind::BadArgument, "", "", "rule '" + rule.pattern + "': " + v.error().reason);
+  }
+  return {};
+}
+
 void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer) {
+  if (auto s = validate_config(ctx.config); !s) return ctx.fail(s.error());
   auto source = open_model(ctx.config.input);
   if (!source) return ctx.fail(source.error());
   ctx.source = std::move(*source);
@@ -86,6 +103,12 @@ void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer) {
   if (auto s = check_outputs(outputs, inputs); !s) return ctx.fail(s.error());
   const auto stamps = stamp_files(inputs);
   ctx.plan = make_plan(*ctx.source, ctx.config.plan);
+  const OutputFormat* output_format = nullptr;
+  if (!ctx.config.output.empty()) {
+    auto format = choose_output_format(ctx.config.output, ctx.plan);
+    if (!format) return ctx.fail(format.error());
+    output_format = *format;
+  }
   result.source_format = std::string(ctx.source->format());
   result.family = ctx.plan.family;
   result.input_bytes = ctx.plan.input_bytes;
@@ -97,7 +120,7 @@ void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer) {
   if (!ctx.plan.shrinks()) ctx.log(LogLevel::Warning, ctx.plan.size_warning());  // kept in result.warnings too
 
   if (!ctx.config.output.empty()) {
-    auto writer = open_packed_writer(ctx.config.output, *ctx.source, ctx.plan);
+    auto writer = output_format->open(ctx.config.output, *ctx.source, ctx.plan);
     if (!writer) return ctx.fail(writer.error());
     ctx.writer = std::move(*writer);
   }

@@ -18,6 +18,9 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "io/output_formats.h"
+#include "quant/scheme_traits.h"
+
 namespace aqui {
 namespace {
 constexpr int kCustomGroup = -1;
@@ -58,7 +61,7 @@ void SettingsPanel::build() {
   auto* form = new QFormLayout(quantBox);
   bits_ = new QComboBox;
   bits_->setObjectName("bits");
-  for (int b : kBitWidths) bits_->addItem(QString("INT%1").arg(b), b);
+  for (const auto& scheme : aq::scheme_table()) bits_->addItem(QString("INT%1").arg(scheme.bits), scheme.bits);
   form->addRow("Bit width", bits_);
 
   group_ = new QComboBox;
@@ -229,8 +232,9 @@ void SettingsPanel::changeEvent(QEvent* e) {
 }
 
 void SettingsPanel::browseOutput() {
-  const QString path = QFileDialog::getSaveFileName(this, "Output file", output_->text(),
-                                                    "Quantized model (*.safetensors *.h5 *.hdf5)");
+  const QString path =
+      QFileDialog::getSaveFileName(this, "Output file", output_->text(),
+                                   QString("Quantized model (%1)").arg(QString::fromStdString(aq::output_name_patterns())));
   if (path.isEmpty()) return;
   autoOutput_ = false;
   output_->setText(path);

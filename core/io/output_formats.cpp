@@ -1,0 +1,70 @@
+#include "io/output_formats.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "plan/plan.h"
+#include "quant/scheme_traits.h"
+
+namespace aq {
+namespace {
+
+bool any_valid_scheme(const QuantScheme& s) { return validate(s).ok(); }
+
+constexpr std::string_view kSafetensorsExt[] = {".safetensors"};
+constexpr std::string_view kHdf5Ext[] = {".h5", ".hdf5"};
+
+const OutputFormat kFormats[] = {
+    {"safetensors", "ArrowQuant packed safetensors (docs/FORMAT.md)", kSafetensorsExt, open_safetensors_writer,
+     any_valid_scheme},
+    {"hdf5", "HDF5, one group per tensor (for h5py)", kHdf5Ext, open_hdf5_writer, any_valid_scheme},
+};
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  return s;
+}
+
+}  // namespace
+
+std::span<const OutputFormat> output_formats() { return kFormats; }
+
+const OutputFormat* output_format_for(const std::filesystem::path& output) {
+  const std::string ext = lower(output.extension().string());
+  for (const auto& f : kFormats)
+    if (std::find(f.extensions.begin(), f.extensions.end(), ext) != f.extensions.end()) return &f;
+  return nullptr;
+}
+
+std::string output_extensions_text() {
+  std::vector<std::string_view> all;
+  for (const auto& f : kFormats) all.insert(all.end(), f.extensions.begin(), f.extensions.end());
+  std::string out;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (i) out += i + 1 == all.size() ? " or " : ", ";
+    out += all[i];
+  }
+  return out;
+}
+
+std::string output_name_patterns() {
+  std::string out;
+  for (const auto& f : kFormats)
+    for (auto e : f.extensions) out += (out.empty() ? "*" : " *") + std::string(e);
+  return out;
+}
+
+Result<const OutputFormat*> choose_output_format(const std::filesystem::path& output, const Plan& plan) {
+  const OutputFormat* format = output_format_for(output);
+  if (!format)
+    return make_error(ErrorKind::BadArgument, output.string(), "",
+                      "no output format is named '" + output.extension().string() + "': name the output " +
+                          output_extensions_text());
+  for (const auto& t : plan.tensors)
+    if (t.quantized() && !format->supports(t.scheme))
+      return make_error(ErrorKind::BadArgument, output.string(), "",
+                        std::string(format->description) + " cannot store " + t.scheme.describe());
+  return format;
+}
+
+}  // namespace aq
