@@ -5,12 +5,15 @@
 // The file's root carries format="arrowquant", format_version and tool.
 #include <hdf5.h>
 
+#include <cerrno>
+#include <cstring>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "io/atomic_file.h"
 #include "io/hdf5_lock.h"
+#include "io/hdf5_types.h"
 #include "io/model_source.h"
 #include "io/packed_format.h"
 #include "io/packed_writer.h"
@@ -85,21 +88,44 @@ hid_t make_dataset(hid_t group, const char* name, hid_t type, const std::vector<
   return ds;
 }
 
-// Rows [r0, r1) along dim 0; datasets of rank <= 1 are one row and are written whole.
-bool write_rows(hid_t ds, hid_t mem_type, int rank, int64_t r0, int64_t r1, const void* buf) {
-  if (rank <= 1) return H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0;
+// Rows [r0, r1) along dim 0; datasets of rank <= 1 are one row and are written whole. On failure
+// the HDF5 error stack is captured into `err` right away, before closing the dataspaces clears it.
+bool write_rows(hid_t ds, hid_t mem_type, int rank, int64_t r0, int64_t r1, const void* buf, Hdf5ErrorInfo& err) {
+  if (rank <= 1) {
+    if (H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0) return true;
+    err = hdf5_error_info();
+    return false;
+  }
   hid_t fspace = H5Dget_space(ds);
-  std::vector<hsize_t> dims(rank);
+  if (fspace < 0 || H5Sget_simple_extent_ndims(fspace) != rank) {
+    err = hdf5_error_info();
+    if (fspace >= 0) H5Sclose(fspace);
+    return false;
+  }
+  std::vector<hsize_t> dims(std::size_t(rank), 0);
   H5Sget_simple_extent_dims(fspace, dims.data(), nullptr);
-  std::vector<hsize_t> start(rank, 0), count(dims);
+  std::vector<hsize_t> start(std::size_t(rank), 0), count(dims);
   start[0] = hsize_t(r0);
   count[0] = hsize_t(r1 - r0);
-  H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
-  hid_t mspace = H5Screate_simple(rank, count.data(), nullptr);
-  const bool ok = H5Dwrite(ds, mem_type, mspace, fspace, H5P_DEFAULT, buf) >= 0;
-  H5Sclose(mspace);
+  hid_t mspace = -1;
+  bool ok = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) >= 0 &&
+            (mspace = H5Screate_simple(rank, count.data(), nullptr)) >= 0 &&
+            H5Dwrite(ds, mem_type, mspace, fspace, H5P_DEFAULT, buf) >= 0;
+  if (!ok) err = hdf5_error_info();
+  if (mspace >= 0) H5Sclose(mspace);
   H5Sclose(fspace);
   return ok;
+}
+
+// What a failed write of the output means, from the errno the library saw.
+std::string write_failure(const Hdf5ErrorInfo& err) {
+  switch (err.sys_errno) {
+    case ENOSPC: return "HDF5 write failed: no space left on the disk";
+    case EDQUOT: return "HDF5 write failed: disk quota exceeded";
+    case EFBIG: return "HDF5 write failed: the file would exceed the file size limit (ulimit -f) or the file system's";
+    case EIO: return "HDF5 write failed: input/output error on the disk";
+    default: return "HDF5 write failed: " + err.text;
+  }
 }
 
 class Hdf5PackedWriter final : public PackedWriter {
@@ -111,25 +137,37 @@ class Hdf5PackedWriter final : public PackedWriter {
   Status create(const ModelSource& source, const Plan& plan);
 
   Status write_block(std::size_t t, int64_t r0, int64_t r1, const BlockData& d) override {
-    std::lock_guard lock(hdf5_mutex());
-    const TensorDatasets& s = sets_[t];
-    const bool ok = d.raw ? write_rows(s.data, s.data_mem_type, s.rank, r0, r1, d.raw)
-                          : write_rows(s.codes, H5T_NATIVE_UINT8, 2, r0, r1, d.codes) &&
-                                write_rows(s.scales, f16_, 2, r0, r1, d.scales) &&
-                                (!d.zeros || write_rows(s.zeros, f16_, 2, r0, r1, d.zeros));
-    if (!ok) return make_error(ErrorKind::Io, out_, names_[t], "HDF5 write failed (disk full?)");
-    return {};
+    Hdf5ErrorInfo err;
+    bool ok;
+    {
+      Hdf5Lock lock;
+      const TensorDatasets& s = sets_[t];
+      ok = d.raw ? write_rows(s.data, s.data_mem_type, s.rank, r0, r1, d.raw, err)
+                 : write_rows(s.codes, H5T_NATIVE_UINT8, 2, r0, r1, d.codes, err) &&
+                       write_rows(s.scales, f16_, 2, r0, r1, d.scales, err) &&
+                       (!d.zeros || write_rows(s.zeros, f16_, 2, r0, r1, d.zeros, err));
+    }
+    if (ok) return {};
+    // EFAULT: the kernel could not read the bytes handed to write(). They come straight from the
+    // input (a kept tensor's rows in the memory-mapped model), so the input file shrank under us:
+    // an input problem, not a full disk.
+    if (err.sys_errno == EFAULT)
+      return make_error(ErrorKind::Io, inputs_[t], names_[t],
+                        "the input data of this tensor could not be read while writing it to " + out_ +
+                            " (the input file was truncated or changed while it was being read)");
+    return make_error(ErrorKind::Io, out_, names_[t], write_failure(err));
   }
 
   Result<uint64_t> commit() override {
     bool closed;
+    Hdf5ErrorInfo err;
     {
-      std::lock_guard lock(hdf5_mutex());
-      closed = close_all();
+      Hdf5Lock lock;
+      closed = close_all(&err);
     }
     if (!closed) {
       file_.abort();
-      return make_error(ErrorKind::Io, out_, "", "cannot finish the HDF5 file (disk full?)");
+      return make_error(ErrorKind::Io, out_, "", "cannot finish the HDF5 file: " + write_failure(err));
     }
     if (auto s = file_.commit(); !s) return s.error();
     std::error_code ec;
@@ -138,20 +176,27 @@ class Hdf5PackedWriter final : public PackedWriter {
 
   void abort() override {
     {
-      std::lock_guard lock(hdf5_mutex());
-      close_all();
+      Hdf5Lock lock;
+      close_all(nullptr);
     }
     file_.abort();
   }
 
  private:
-  bool close_all() {
+  // Closes every id; false if any close failed (the first failure's errors go to `err`).
+  bool close_all(Hdf5ErrorInfo* err) {
     bool ok = true;
+    auto check = [&](herr_t rc) {
+      if (rc >= 0) return;
+      if (ok && err) *err = hdf5_error_info();
+      H5Eclear2(H5E_DEFAULT);
+      ok = false;
+    };
     for (auto& s : sets_)
       for (hid_t* h : {&s.codes, &s.scales, &s.zeros, &s.data})
-        if (*h >= 0) { ok &= H5Dclose(*h) >= 0; *h = -1; }
-    if (f16_ >= 0) { H5Tclose(f16_); f16_ = -1; }
-    if (h5_ >= 0) { ok &= H5Fclose(h5_) >= 0; h5_ = -1; }
+        if (*h >= 0) { check(H5Dclose(*h)); *h = -1; }
+    if (f16_ >= 0) { check(H5Tclose(f16_)); f16_ = -1; }
+    if (h5_ >= 0) { check(H5Fclose(h5_)); h5_ = -1; }
     return ok;
   }
 
@@ -161,12 +206,12 @@ class Hdf5PackedWriter final : public PackedWriter {
   hid_t f16_ = -1;
   std::vector<TensorDatasets> sets_;
   std::vector<std::string> names_;
+  std::vector<std::string> inputs_;  // the input file each tensor's data comes from
 };
 
 Status Hdf5PackedWriter::create(const ModelSource& source, const Plan& plan) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   h5_ = H5Fcreate(file_.temp_path().c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
-  if (h5_ < 0) return make_error(ErrorKind::Io, out_, "", "cannot create the HDF5 file");
+  if (h5_ < 0) return make_error(ErrorKind::Io, out_, "", "cannot create the HDF5 file: " + write_failure(hdf5_error_info()));
   f16_ = float16_type();
 
   hid_t root = H5Gopen2(h5_, "/", H5P_DEFAULT);
@@ -180,10 +225,13 @@ Status Hdf5PackedWriter::create(const ModelSource& source, const Plan& plan) {
   const auto& tensors = source.tensors();
   sets_.resize(tensors.size());
   names_.resize(tensors.size());
+  inputs_.resize(tensors.size());
   Status status;
   for (const auto& tp : plan.tensors) {
     const TensorInfo& t = tensors[tp.index];
     names_[tp.index] = t.name;
+    inputs_[tp.index] = t.file_index < source.files().size() ? source.files()[t.file_index].string()
+                                                              : source.path().string();
     std::string path = t.name;
     while (!path.empty() && path.front() == '/') path.erase(path.begin());
     hid_t g = H5Gcreate2(h5_, path.c_str(), lcpl, H5P_DEFAULT, H5P_DEFAULT);
@@ -214,7 +262,7 @@ Status Hdf5PackedWriter::create(const ModelSource& source, const Plan& plan) {
     }
     H5Gclose(g);
     if ((tp.quantized() && s.codes < 0) || (!tp.quantized() && s.data < 0)) {
-      status = make_error(ErrorKind::Io, out_, t.name, "cannot create the HDF5 dataset");
+      status = make_error(ErrorKind::Io, out_, t.name, "cannot create the HDF5 dataset: " + hdf5_errors());
       break;
     }
   }
@@ -231,7 +279,7 @@ Result<std::unique_ptr<PackedWriter>> open_hdf5_writer(const std::filesystem::pa
   auto writer = std::make_unique<Hdf5PackedWriter>(std::move(*file));
   Status status;
   {
-    std::lock_guard lock(hdf5_mutex());
+    Hdf5Lock lock;
     status = writer->create(source, plan);
   }
   if (!status) return status.error();  // the writer's destructor removes the partial file

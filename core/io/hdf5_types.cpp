@@ -68,21 +68,208 @@ const char* class_name(H5T_class_t c) {
 
 }  // namespace
 
-std::string hdf5_errors() {
-  std::vector<std::string> lines;
+void hdf5_quiet_this_thread() {
+  // Once, before the library initialises itself: no HDF5 atexit handler. HDF5 1.10 leaves a file
+  // id whose H5Fclose failed (a full disk while flushing) in its id table after freeing the file;
+  // its atexit handler (H5_term_library) then closes it again and crashes with SIGSEGV. Every file
+  // we open is closed explicitly (sources on destruction, writers on commit or abort), so the
+  // handler has nothing to do for us.
+  static const bool no_atexit = [] {
+    H5dont_atexit();
+    return true;
+  }();
+  (void)no_atexit;
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
+Hdf5ErrorInfo hdf5_error_info() {
+  struct Walked {
+    std::vector<std::string> lines;
+    int sys_errno = 0;
+  } w;
   H5Ewalk2(
       H5E_DEFAULT, H5E_WALK_DOWNWARD,
       [](unsigned, const H5E_error2_t* e, void* data) -> herr_t {
-        if (e && e->desc && *e->desc) static_cast<std::vector<std::string>*>(data)->push_back(e->desc);
+        auto& w = *static_cast<Walked*>(data);
+        if (!e) return 0;
+        std::string line;
+        if (e->desc && *e->desc) {
+          line = e->desc;
+        } else {  // no description: the minor message ("addr overflow", ...) and where
+          char msg[160] = {};
+          if (H5Eget_msg(e->min_num, nullptr, msg, sizeof msg) > 0) line = msg;
+          if (e->func_name && *e->func_name) line += std::string(line.empty() ? "" : " in ") + e->func_name;
+        }
+        // The sec2 driver says "..., errno = 28, error message = '...', ...".
+        if (const auto at = line.find("errno = "); at != std::string::npos) {
+          int n = 0;
+          for (std::size_t i = at + 8; i < line.size() && line[i] >= '0' && line[i] <= '9' && n < 100000; ++i)
+            n = n * 10 + (line[i] - '0');
+          if (n > 0) w.sys_errno = n;
+        }
+        for (char& c : line)
+          if (c == '\n' || c == '\r') c = ' ';  // the sec2 driver's ctime() ends in a newline
+        if (!line.empty()) w.lines.push_back(std::move(line));
         return 0;
       },
-      &lines);
+      &w);
   H5Eclear2(H5E_DEFAULT);
   // The outermost lines are generic ("unable to open file"); the innermost say why.
+  Hdf5ErrorInfo out;
+  out.sys_errno = w.sys_errno;
+  const std::size_t first = w.lines.size() > 3 ? w.lines.size() - 3 : 0;
+  for (std::size_t i = first; i < w.lines.size(); ++i) {
+    if (i > first && w.lines[i] == w.lines[i - 1]) continue;
+    out.text += (out.text.empty() ? "" : ": ") + w.lines[i];
+  }
+  if (out.text.empty()) out.text = "no detail from the HDF5 library";
+  return out;
+}
+
+std::string hdf5_errors() { return hdf5_error_info().text; }
+
+bool hdf5_has_attr(hid_t obj, const char* name) {
+  const htri_t r = H5Aexists(obj, name);
+  if (r < 0) H5Eclear2(H5E_DEFAULT);
+  return r > 0;
+}
+
+namespace {
+
+// Opens attribute `name` of `obj`; -1 with `why` if it is missing or cannot be opened.
+hid_t open_attr(hid_t obj, const char* name, std::string& why) {
+  if (!hdf5_has_attr(obj, name)) {
+    why = "missing";
+    return -1;
+  }
+  const hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+  if (a < 0) why = "cannot be opened: " + hdf5_errors();
+  return a;
+}
+
+// Number of elements of the attribute's dataspace, -1 if it cannot be read or is not
+// scalar/simple/null; rank (0 for scalar or null) in `rank`.
+int64_t attr_points(hid_t a, int& rank, bool& null_space) {
+  Hdf5IdGuard space{H5Aget_space(a), H5Sclose};
+  if (space.id < 0) return -1;
+  const H5S_class_t c = H5Sget_simple_extent_type(space.id);
+  null_space = c == H5S_NULL;
+  if (c == H5S_NULL) {
+    rank = 0;
+    return 0;
+  }
+  if (c != H5S_SCALAR && c != H5S_SIMPLE) return -1;
+  rank = H5Sget_simple_extent_ndims(space.id);
+  if (rank < 0 || rank > H5S_MAX_RANK) return -1;
+  const hssize_t n = H5Sget_simple_extent_npoints(space.id);
+  return n < 0 ? -1 : int64_t(n);
+}
+
+}  // namespace
+
+std::optional<std::string> hdf5_string_attr(hid_t obj, const char* name, std::string& why) {
+  Hdf5IdGuard a{open_attr(obj, name, why), H5Aclose};
+  if (a.id < 0) return std::nullopt;
+  Hdf5IdGuard type{H5Aget_type(a.id), H5Tclose};
+  if (type.id < 0 || H5Tget_class(type.id) != H5T_STRING) {
+    H5Eclear2(H5E_DEFAULT);
+    why = "is not a string";
+    return std::nullopt;
+  }
+  int rank = 0;
+  bool null_space = false;
+  if (attr_points(a.id, rank, null_space) != 1 || rank > 1) {
+    H5Eclear2(H5E_DEFAULT);
+    why = "is not a single string";
+    return std::nullopt;
+  }
+  constexpr std::size_t kMaxLen = 1 << 20;  // our strings are short; bound what a file can ask for
   std::string out;
-  const std::size_t first = lines.size() > 3 ? lines.size() - 3 : 0;
-  for (std::size_t i = first; i < lines.size(); ++i) out += (out.empty() ? "" : ": ") + lines[i];
-  return out.empty() ? "no detail from the HDF5 library" : out;
+  if (H5Tis_variable_str(type.id) > 0) {
+    Hdf5IdGuard mem{H5Tcopy(H5T_C_S1), H5Tclose};
+    char* p = nullptr;
+    if (mem.id < 0 || H5Tset_size(mem.id, H5T_VARIABLE) < 0 || H5Aread(a.id, mem.id, &p) < 0) {
+      why = "cannot be read: " + hdf5_errors();
+      return std::nullopt;
+    }
+    if (p) {
+      std::size_t n = 0;
+      while (n < kMaxLen && p[n]) ++n;
+      out.assign(p, n);
+      H5free_memory(p);
+    }
+  } else {
+    const std::size_t size = H5Tget_size(type.id);
+    if (size == 0 || size > kMaxLen) {
+      H5Eclear2(H5E_DEFAULT);
+      why = "has an invalid string length (" + std::to_string(size) + " bytes)";
+      return std::nullopt;
+    }
+    std::vector<char> buf(size + 1, '\0');
+    if (H5Aread(a.id, type.id, buf.data()) < 0) {  // read as stored: no padding conversion
+      why = "cannot be read: " + hdf5_errors();
+      return std::nullopt;
+    }
+    out.assign(buf.data());  // stops at the first NUL (null-terminated or null-padded)
+    if (H5Tget_strpad(type.id) == H5T_STR_SPACEPAD)
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+  }
+  return out;
+}
+
+std::optional<int64_t> hdf5_int_attr(hid_t obj, const char* name, std::string& why) {
+  Hdf5IdGuard a{open_attr(obj, name, why), H5Aclose};
+  if (a.id < 0) return std::nullopt;
+  Hdf5IdGuard type{H5Aget_type(a.id), H5Tclose};
+  if (type.id < 0 || H5Tget_class(type.id) != H5T_INTEGER) {
+    H5Eclear2(H5E_DEFAULT);
+    why = "is not an integer";
+    return std::nullopt;
+  }
+  int rank = 0;
+  bool null_space = false;
+  if (attr_points(a.id, rank, null_space) != 1 || rank > 1) {
+    H5Eclear2(H5E_DEFAULT);
+    why = "is not a single integer";
+    return std::nullopt;
+  }
+  int64_t v = 0;
+  // Out-of-range values (a huge unsigned one) are clamped by the conversion; callers check ranges.
+  if (H5Aread(a.id, H5T_NATIVE_INT64, &v) < 0) {
+    why = "cannot be read: " + hdf5_errors();
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<std::vector<int64_t>> hdf5_int_array_attr(hid_t obj, const char* name, std::size_t max_len,
+                                                        std::string& why) {
+  Hdf5IdGuard a{open_attr(obj, name, why), H5Aclose};
+  if (a.id < 0) return std::nullopt;
+  Hdf5IdGuard type{H5Aget_type(a.id), H5Tclose};
+  if (type.id < 0 || H5Tget_class(type.id) != H5T_INTEGER) {
+    H5Eclear2(H5E_DEFAULT);
+    why = "is not an integer array";
+    return std::nullopt;
+  }
+  int rank = 0;
+  bool null_space = false;
+  const int64_t n = attr_points(a.id, rank, null_space);
+  if (n < 0 || (!null_space && rank != 1)) {
+    H5Eclear2(H5E_DEFAULT);
+    why = "is not a one-dimensional integer array";
+    return std::nullopt;
+  }
+  if (uint64_t(n) > max_len) {
+    why = "has " + std::to_string(n) + " elements, more than " + std::to_string(max_len);
+    return std::nullopt;
+  }
+  std::vector<int64_t> v(std::size_t(n), 0);
+  if (n > 0 && H5Aread(a.id, H5T_NATIVE_INT64, v.data()) < 0) {
+    why = "cannot be read: " + hdf5_errors();
+    return std::nullopt;
+  }
+  return v;
 }
 
 std::optional<DType> hdf5_dtype(hid_t type, std::string& why) {
