@@ -1,0 +1,66 @@
+#pragma once
+// Internal to core/gguf: the block codecs the type table (ggml_types.cpp) points at, and the
+// small helpers they share. Decoders follow ggml's dequantize_row_* operation for operation (same
+// float products in the same order, no fused multiply-add: core is built without -mfma and with
+// -std=c++20, i.e. -ffp-contract=off), so they reproduce ggml's floats bit for bit.
+#include <bit>
+#include <cstdint>
+#include <cstring>
+
+#include "tensor/half.h"
+
+namespace aq::gguf::codec {
+
+// Signature of TypeTraits::quantize / dequantize.
+#define AQ_GGUF_CODEC(name)                                                        \
+  void quantize_##name(const float* x, int64_t n, void* out, const float* weights); \
+  void dequantize_##name(const void* in, int64_t n, float* out);
+
+AQ_GGUF_CODEC(f32)
+AQ_GGUF_CODEC(f16)
+AQ_GGUF_CODEC(bf16)
+AQ_GGUF_CODEC(q8_0)
+AQ_GGUF_CODEC(q4_0)
+AQ_GGUF_CODEC(q4_1)
+AQ_GGUF_CODEC(q5_0)
+AQ_GGUF_CODEC(q5_1)
+AQ_GGUF_CODEC(q2_k)
+AQ_GGUF_CODEC(q3_k)
+AQ_GGUF_CODEC(q4_k)
+AQ_GGUF_CODEC(q5_k)
+AQ_GGUF_CODEC(q6_k)
+#undef AQ_GGUF_CODEC
+
+/// fp16 -> float as ggml computes it: aq::fp16_to_f32, except that a signalling NaN comes out
+/// quiet (ggml's conversion multiplies, which quiets it; the payload is kept).
+inline float half_to_f32(uint16_t h) {
+  const float f = fp16_to_f32(h);
+  const uint32_t b = std::bit_cast<uint32_t>(f);
+  if ((b & 0x7fffffffu) > 0x7f800000u) return std::bit_cast<float>(b | 0x00400000u);
+  return f;
+}
+
+/// Round half to even for |v| < 2^22 (same trick as core/quant/range_search.h); vectorises.
+inline float round_even(float v) {
+  constexpr float kMagic = 12582912.0f;  // 1.5 * 2^23
+  return (v + kMagic) - kMagic;
+}
+
+/// Clamp to [lo, hi]; NaN gives lo (so a code converted to int is always in range).
+inline float clampf(float v, float lo, float hi) { return !(v >= lo) ? lo : (v > hi ? hi : v); }
+
+/// The smallest positive normal float: scales below it are treated as zero (their inverse would
+/// overflow).
+inline constexpr float kTinyScale = 1.17549435e-38f;
+
+/// fp16 nearest, saturated to the largest finite fp16 (65504) instead of Inf.
+inline uint16_t f32_to_fp16_sat(float v) {
+  uint16_t h = f32_to_fp16(v);
+  if ((h & 0x7fffu) >= 0x7c00u) h = uint16_t((h & 0x8000u) | 0x7bffu);
+  return h;
+}
+
+/// Weights of 1: what the encoders use when the caller passes none.
+extern const float kUnitWeights[256];
+
+}  // namespace aq::gguf::codec
