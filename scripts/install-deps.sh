@@ -15,13 +15,23 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#PACKAGES[@]} packages present"
-  exit 0
-fi
+# Node.js and npm run the third-party GGUF reader in the tests. A machine may have them from
+# another package of Node (which bundles npm): only a machine without node gets Debian's.
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-echo "install-deps: installing ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+else
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The npm packages the tests use, pinned by tests/gguf_reader/package-lock.json.
+reader="$(dirname "$0")/../tests/gguf_reader"
+if [ ! -d "$reader/node_modules/@huggingface/gguf" ]; then
+  echo "install-deps: installing @huggingface/gguf for the GGUF reader test"
+  npm ci --prefix "$reader" --no-audit --no-fund --loglevel=error
+fi

@@ -9,19 +9,21 @@
 namespace aqcli {
 
 static const char* const kHelp =
-    "usage: arrowquant-cli compare REFERENCE OTHER [--json]\n\n"
+    "usage: arrowquant-cli compare REFERENCE OTHER [--json] [--allow-sparse]\n\n"
     "Per-tensor error of OTHER against REFERENCE: cosine similarity, SQNR, relative Frobenius error\n"
-    "and max absolute error. Either file may be an ArrowQuant packed file (it is dequantized on the\n"
-    "fly). Tensors missing on one side or of different shape are listed; the exit code is 2 then.\n";
+    "and max absolute error. Either file may be an ArrowQuant packed file or a GGUF file (decoded on\n"
+    "the fly). Tensors missing on one side or of different shape are listed; the exit code is 2 then.\n";
 
 int cmd_compare(int argc, char** argv) {
   Args args(argc, argv, 2);
   if (args.flag("--help", "-h")) return std::fputs(kHelp, stdout), kOk;
   const bool json = args.flag("--json");
+  aq::OpenOptions open;
+  open.allow_sparse = args.flag("--allow-sparse");
   const auto pos = args.positionals();
   if (!args.ok()) return usage_error(args.error(), "compare");
   if (pos.size() != 2) return usage_error("expected REFERENCE and OTHER", "compare");
-  auto c = aq::compare_models(pos[0], pos[1]);
+  auto c = aq::compare_models(pos[0], pos[1], open);
   if (!c) return report_error(c.error());
   const aq::TensorMetrics total = aq::metrics_from(c->total);
   if (json) {

@@ -16,11 +16,12 @@ namespace {
 
 const char* const kQuantizeHelp =
     "usage: arrowquant-cli quantize MODEL -o OUT.safetensors|OUT.h5 [options]\n\n"
-    "Quantizes every eligible tensor of MODEL and writes a packed file (docs/FORMAT.md), printing a\n"
+    "Quantizes every eligible tensor of MODEL and writes a packed file (docs/FORMAT.md) or a GGUF\n"
+    "file for ggml runtimes, printing a\n"
     "per-tensor table of cosine similarity, SQNR, relative error and bits per weight. The output is\n"
     "written to a temporary file and renamed at the end: on error or Ctrl+C nothing is left behind.\n\n"
     "options:\n"
-    "  -o, --output FILE         .safetensors (packed) or .h5/.hdf5 (one group per tensor)\n"
+    "  -o, --output FILE         .safetensors (packed), .h5/.hdf5 (one group per tensor) or .gguf\n"
     "  --dry-run                 quantize and measure, write nothing (no -o needed)\n"
     "  --json                    print the run as JSON on stdout instead of the table\n"
     "  --report FILE             also write the run as JSON to FILE\n"
@@ -54,6 +55,9 @@ int cmd_quantize(int argc, char** argv) {
   if (pos.size() != 1) return usage_error("expected one MODEL", "quantize");
   if (!output && !dry_run) return usage_error("missing -o OUT (or --dry-run)", "quantize");
   if (output && output->empty()) return usage_error("the output path is empty", "quantize");
+  if (output)
+    if (auto err = settle_output_type(*output, config, config.plan.scheme.is_ggml())) return usage_error(*err, "quantize");
+
   if (dry_run && output) return usage_error("--dry-run writes nothing: drop -o, or drop --dry-run", "quantize");
   config.input = pos[0];
   if (output) config.output = *output;
@@ -96,7 +100,7 @@ int cmd_plan(int argc, char** argv) {
   const auto pos = args.positionals();
   if (!args.ok()) return usage_error(args.error(), "plan");
   if (pos.size() != 1) return usage_error("expected one MODEL", "plan");
-  auto source = aq::open_model(pos[0]);
+  auto source = aq::open_model(pos[0], config.open);
   if (!source) return report_error(source.error());
   if (auto s = aq::check_quantizable_source(**source); !s) return report_error(s.error());
   const aq::Plan plan = aq::make_plan(**source, config.plan);

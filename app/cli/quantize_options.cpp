@@ -1,5 +1,12 @@
 #include "quantize_options.h"
 
+#include <algorithm>
+#include <cstdio>
+
+#include "gguf/ggml_types.h"
+#include "gguf/gguf_names.h"
+#include "gguf/type_choice.h"
+#include "io/output_formats.h"
 #include "quant/scheme_traits.h"
 
 namespace aqcli {
@@ -13,10 +20,20 @@ const char* const kQuantizeOptionsHelp =
     "  --threads N               worker threads, 0 = all cores (default 0)\n"
     "  --keep REGEX              keep matching tensors in float (repeatable; first match wins)\n"
     "  --rule REGEX=BITS[:GROUP] other bits / group size for matching tensors (repeatable);\n"
-    "                            BITS may be 'keep'; GROUP may be 'channel'\n"
+    "                            BITS may be 'keep' or, for GGUF, a ggml type; GROUP may be 'channel'\n"
+    "  --type T                  GGUF output (-o OUT.gguf): the ggml type, one of f32 f16 bf16 q8_0\n"
+    "                            q5_0 q5_1 q4_0 q4_1 q6_k q5_k q4_k q3_k q2_k (any case). Without it\n"
+    "                            a .gguf output takes the type nearest --bits: 8 q8_0, 4 q4_k, 3 q3_k,\n"
+    "                            2 q2_k. A tensor whose innermost dimension the type's block does not\n"
+    "                            divide falls back (K types -> q4_0/q4_1/q5_1/q8_0 -> f16), with the\n"
+    "                            reason shown by plan and --verbose\n"
+    "  --arch NAME               GGUF general.architecture (flux sd1 sdxl sd3 aura hidream cosmos ltxv\n"
+    "                            hyvid wan lumina2 qwen_image), or 'none'; default: from the family\n"
     "  --min-elements N          keep tensors of at most N elements (default 1024)\n"
     "  --no-default-keep         do not apply the built-in diffusion-sensitive name rules\n"
-    "  --block-mb N              streaming block size in MB of input (default 8)\n";
+    "  --block-mb N              streaming block size in MB of input (default 8)\n"
+    "  --allow-sparse            read HDF5 datasets that are not fully written, or that declare far\n"
+    "                            more data than the file holds (refused by default: a bomb guard)\n";
 
 std::optional<std::string> parse_quantize_options(Args& args, aq::JobConfig& config) {
   auto& scheme = config.plan.scheme;
@@ -65,11 +82,39 @@ std::optional<std::string> parse_quantize_options(Args& args, aq::JobConfig& con
     config.block_bytes = uint64_t(*n) << 20;
   }
   if (args.flag("--no-default-keep")) config.plan.keep_sensitive = false;
+  if (args.flag("--allow-sparse")) config.open.allow_sparse = true;
+  if (auto v = args.value("--type")) {
+    const auto* type = aq::gguf::find_type(*v);
+    if (!type || !type->quantize)
+      return "--type must be one of f32 f16 bf16 q8_0 q5_0 q5_1 q4_0 q4_1 q6_k q5_k q4_k q3_k q2_k, not '" + *v + "'";
+    scheme.ggml_type = int(type->type);
+  }
+  if (auto v = args.value("--arch")) {
+    const auto& known = aq::gguf::known_architectures();
+    if (*v != "none" && std::find(known.begin(), known.end(), *v) == known.end())
+      return "--arch must be one of flux sd1 sdxl sd3 aura hidream cosmos ltxv hyvid wan lumina2 qwen_image, or none";
+    config.plan.gguf_architecture = *v;
+  }
   // --keep and --rule interleave in one first-match-wins list, in command-line order.
   for (const auto& [option, text] : args.tagged_values({"--keep", "--rule"})) {
     auto rule = option == "--keep" ? aq::make_keep_rule(text) : aq::parse_user_rule(text);
     if (!rule) return rule.error().reason;
     config.plan.rules.push_back(std::move(*rule));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> settle_output_type(const std::string& output, aq::JobConfig& config, bool explicit_type) {
+  auto& scheme = config.plan.scheme;
+  const auto* format = aq::output_format_for(output);
+  const bool gguf = format && format->id == "gguf";
+  if (!gguf && explicit_type) return "--type applies to a GGUF output (-o OUT.gguf) only";
+  if (gguf && !scheme.is_ggml()) {
+    const auto* type = aq::gguf::type_for_bits(scheme.bits);
+    if (!type) return "no ggml type stands for --bits " + std::to_string(scheme.bits) + ": give --type";
+    scheme.ggml_type = int(type->type);
+    std::fprintf(stderr, "note: a GGUF output at --bits %d is written as %s (choose another with --type)\n", scheme.bits,
+                 std::string(type->name).c_str());
   }
   return std::nullopt;
 }

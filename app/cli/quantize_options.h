@@ -13,6 +13,10 @@ namespace aqcli {
 /// or nullopt.
 std::optional<std::string> parse_quantize_options(Args& args, aq::JobConfig& config);
 
+/// For a GGUF output (-o *.gguf) without --type: the type nearest --bits, with a note on stderr.
+/// For --type with another output: an error message.
+std::optional<std::string> settle_output_type(const std::string& output, aq::JobConfig& config, bool explicit_type);
+
 /// The help text of those options.
 extern const char* const kQuantizeOptionsHelp;
 

@@ -6,18 +6,20 @@
 #include <cstring>
 #include <set>
 
+#include "gguf/ggml_types.h"
 #include "io/packed_format.h"
 #include "quant/kernels.h"
 #include "quant/scheme_traits.h"
 
 namespace aq {
-Result<LogicalModel> LogicalModel::open(const std::filesystem::path& path) {
-  auto source = open_model(path);
+Result<LogicalModel> LogicalModel::open(const std::filesystem::path& path, const OpenOptions& options) {
+  auto source = open_model(path, options);
   if (!source) return source.error();
   LogicalModel m;
   m.source_ = std::move(*source);
   const auto& st = m.source_->tensors();
   m.packed_ = packed::is_packed(m.source_->metadata());
+  const bool ggml = std::any_of(st.begin(), st.end(), [](const TensorInfo& t) { return t.ggml_type >= 0; });
   auto plain = [&](std::size_t i) {
     LogicalTensor t;
     t.name = st[i].name;
@@ -28,6 +30,20 @@ Result<LogicalModel> LogicalModel::open(const std::filesystem::path& path) {
     t.data = i;
     return t;
   };
+  if (ggml) {  // a GGUF file: its block-quantized tensors decode row by row
+    m.packed_ = true;
+    for (std::size_t i = 0; i < st.size(); ++i) {
+      LogicalTensor t = plain(i);
+      if (st[i].ggml_type >= 0) {
+        t.quantized = true;
+        t.dtype = DType::F16;  // GGUF does not record what the weights were before
+        t.scheme.ggml_type = st[i].ggml_type;
+        t.layout = packed_layout(t.rows, t.cols, t.scheme);
+      }
+      m.tensors_.push_back(std::move(t));
+    }
+    return m;
+  }
   if (!m.packed_) {
     for (std::size_t i = 0; i < st.size(); ++i) m.tensors_.push_back(plain(i));
     return m;
@@ -117,6 +133,14 @@ Status LogicalModel::read_float_rows(const LogicalTensor& t, int64_t r0, int64_t
       return make_error(ErrorKind::Unsupported, source_->path().string(), t.name,
                         std::string(dtype_name(t.dtype)) + " is not a float tensor");
     k.to_f32(t.dtype, *data, out.data(), int64_t(out.size()));
+    return source_->check_read(t.data);
+  }
+  if (t.scheme.is_ggml()) {
+    const auto* type = gguf::find_type(gguf::GgmlType(t.scheme.ggml_type));
+    const auto* blocks = reinterpret_cast<const uint8_t*>(*data);
+    tbb::parallel_for(int64_t(0), r1 - r0, [&](int64_t r) {
+      type->dequantize(blocks + r * t.layout.row_bytes, t.cols, out.data() + r * t.cols);
+    });
     return source_->check_read(t.data);
   }
   auto scales = source_->read_rows(t.scales, r0, r1, s2);

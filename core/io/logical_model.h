@@ -28,7 +28,7 @@ struct LogicalTensor {
 
 class LogicalModel {
  public:
-  static Result<LogicalModel> open(const std::filesystem::path& path);
+  static Result<LogicalModel> open(const std::filesystem::path& path, const OpenOptions& options = {});
 
   const ModelSource& source() const { return *source_; }
   const std::vector<LogicalTensor>& tensors() const { return tensors_; }

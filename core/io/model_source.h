@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "io/open_options.h"
 #include "tensor/tensor_info.h"
 #include "util/result.h"
 
@@ -66,6 +67,6 @@ class ModelSource {
 /// Opens a safetensors file, a sharded index (*.safetensors.index.json), a diffusers folder, or an
 /// HDF5 file (.h5/.hdf5), chosen by what the path is. Every malformed input is an Error naming the
 /// file, the tensor (where one is concerned) and the reason.
-Result<std::unique_ptr<ModelSource>> open_model(const std::filesystem::path& path);
+Result<std::unique_ptr<ModelSource>> open_model(const std::filesystem::path& path, const OpenOptions& options = {});
 
 }  // namespace aq

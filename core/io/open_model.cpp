@@ -2,6 +2,7 @@
 #include <system_error>
 
 #include "io/diffusers_source.h"
+#include "io/gguf_source.h"
 #include "io/hdf5_source.h"
 #include "io/model_source.h"
 #include "io/safetensors_source.h"
@@ -46,7 +47,7 @@ Result<std::unique_ptr<ModelSource>> open_folder(const std::filesystem::path& fo
 
 }  // namespace
 
-Result<std::unique_ptr<ModelSource>> open_model(const std::filesystem::path& path) {
+Result<std::unique_ptr<ModelSource>> open_model(const std::filesystem::path& path, const OpenOptions& options) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (ec && ec != std::errc::no_such_file_or_directory)  // a symlink loop, a permission denied, ...
@@ -61,8 +62,9 @@ Result<std::unique_ptr<ModelSource>> open_model(const std::filesystem::path& pat
   const std::string name = path.filename().string();
   const std::string ext = path.extension().string();
   if (is_index_name(name)) return widen(ShardedSource::open(path));
+  if (ext == ".gguf" || has_gguf_magic(path)) return widen(GgufSource::open(path));
   if (ext == ".h5" || ext == ".hdf5" || ext == ".he5" || has_hdf5_signature(path))
-    return widen(Hdf5Source::open(path));
+    return widen(Hdf5Source::open(path, options));
   return widen(SafetensorsSource::open(path));
 }
 

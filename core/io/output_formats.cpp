@@ -9,15 +9,19 @@
 namespace aq {
 namespace {
 
-bool any_valid_scheme(const QuantScheme& s) { return validate(s).ok(); }
+bool packed_integer_scheme(const QuantScheme& s) { return !s.is_ggml() && validate(s).ok(); }
+bool ggml_scheme(const QuantScheme& s) { return s.is_ggml() && validate(s).ok(); }
 
 constexpr std::string_view kSafetensorsExt[] = {".safetensors"};
 constexpr std::string_view kHdf5Ext[] = {".h5", ".hdf5"};
+constexpr std::string_view kGgufExt[] = {".gguf"};
 
 const OutputFormat kFormats[] = {
     {"safetensors", "ArrowQuant packed safetensors (docs/FORMAT.md)", kSafetensorsExt, open_safetensors_writer,
-     any_valid_scheme},
-    {"hdf5", "HDF5, one group per tensor (for h5py)", kHdf5Ext, open_hdf5_writer, any_valid_scheme},
+     packed_integer_scheme},
+    {"hdf5", "HDF5, one group per tensor (for h5py)", kHdf5Ext, open_hdf5_writer, packed_integer_scheme},
+    {"gguf", "GGUF, for ggml runtimes (ComfyUI-GGUF, stable-diffusion.cpp, llama.cpp)", kGgufExt, open_gguf_writer,
+     ggml_scheme},
 };
 
 std::string lower(std::string s) {
@@ -63,7 +67,8 @@ Result<const OutputFormat*> choose_output_format(const std::filesystem::path& ou
   for (const auto& t : plan.tensors)
     if (t.quantized() && !format->supports(t.scheme))
       return make_error(ErrorKind::BadArgument, output.string(), "",
-                        std::string(format->description) + " cannot store " + t.scheme.describe());
+                        std::string(format->description) + " cannot store " + t.scheme.describe() +
+                            (t.scheme.is_ggml() ? ": ggml types need a .gguf output" : ": a .gguf output needs a ggml type (--type)"));
   return format;
 }
 

@@ -41,6 +41,8 @@ class PackedWriter {
 /// The writers of io/output_formats.h's table (which chooses among them by file name).
 Result<std::unique_ptr<PackedWriter>> open_safetensors_writer(const std::filesystem::path& output,
                                                               const ModelSource& source, const Plan& plan);
+Result<std::unique_ptr<PackedWriter>> open_gguf_writer(const std::filesystem::path& output,
+                                                       const ModelSource& source, const Plan& plan);
 Result<std::unique_ptr<PackedWriter>> open_hdf5_writer(const std::filesystem::path& output,
                                                        const ModelSource& source, const Plan& plan);
 

@@ -57,10 +57,11 @@ Result<bool> same_bytes(const LogicalModel& a, const LogicalTensor& ta, const Lo
 
 }  // namespace
 
-Result<Comparison> compare_models(const std::filesystem::path& reference, const std::filesystem::path& other) {
-  auto a = LogicalModel::open(reference);
+Result<Comparison> compare_models(const std::filesystem::path& reference, const std::filesystem::path& other,
+                                  const OpenOptions& open) {
+  auto a = LogicalModel::open(reference, open);
   if (!a) return a.error();
-  auto b = LogicalModel::open(other);
+  auto b = LogicalModel::open(other, open);
   if (!b) return b.error();
   auto inputs = input_files(a->source());
   for (auto& f : input_files(b->source())) inputs.push_back(std::move(f));

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "io/open_options.h"
 #include "metrics/error_sums.h"
 #include "util/result.h"
 
@@ -34,6 +35,7 @@ struct Comparison {
   std::size_t compared = 0, problems = 0;  // problems: missing, mismatched, different, extra
 };
 
-Result<Comparison> compare_models(const std::filesystem::path& reference, const std::filesystem::path& other);
+Result<Comparison> compare_models(const std::filesystem::path& reference, const std::filesystem::path& other,
+                                  const OpenOptions& open = {});
 
 }  // namespace aq

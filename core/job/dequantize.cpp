@@ -15,15 +15,16 @@ namespace aq {
 
 Result<DequantizeSummary> dequantize_file(const std::filesystem::path& input, const std::filesystem::path& output,
                                           DType dtype, const CancelToken* cancel,
-                                          const std::function<void(double)>& progress) {
+                                          const std::function<void(double)>& progress, const OpenOptions& open) {
   if (dtype != DType::F16 && dtype != DType::F32)
     return make_error(ErrorKind::BadInput, output.string(), "", "output dtype must be F16 or F32");
   if (output.extension() != ".safetensors")
     return make_error(ErrorKind::BadArgument, output.string(), "", "dequantize writes safetensors: name the output *.safetensors");
-  auto model = LogicalModel::open(input);
+  auto model = LogicalModel::open(input, open);
   if (!model) return model.error();
-  if (!model->packed())
-    return make_error(ErrorKind::BadInput, input.string(), "", "not an ArrowQuant packed file: nothing to dequantize");
+  // A GGUF file is always a runtime's file: its tensors come back as safetensors, decoded or not.
+  if (!model->packed() && model->source().format() != "gguf")
+    return make_error(ErrorKind::BadInput, input.string(), "", "not an ArrowQuant packed or GGUF file: nothing to dequantize");
   const auto inputs = input_files(model->source());
   if (auto s = check_outputs({{output, "output"}}, inputs); !s) return s.error();
   const auto stamps = stamp_files(inputs);
@@ -37,7 +38,8 @@ Result<DequantizeSummary> dequantize_file(const std::filesystem::path& input, co
     else
       entries.push_back({t.name, t.dtype, t.shape, source.tensors()[t.data].nbytes});
   }
-  auto metadata = packed::original_metadata(source.metadata());
+  // A GGUF file's keys are the runtime's, not the model's: only a packed file carries the source's.
+  auto metadata = source.format() == "gguf" ? std::map<std::string, std::string>() : packed::original_metadata(source.metadata());
   metadata["dequantized_from"] = input.filename().string();
   const auto layout = layout_safetensors(entries, metadata);
   auto file = AtomicFile::create(output);

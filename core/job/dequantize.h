@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "io/open_options.h"
 #include "tensor/dtype.h"
 #include "util/result.h"
 
@@ -21,6 +22,7 @@ struct DequantizeSummary {
 /// `dtype` is F16 or F32. Kept tensors are copied unchanged. Atomic output.
 Result<DequantizeSummary> dequantize_file(const std::filesystem::path& input, const std::filesystem::path& output,
                                           DType dtype, const CancelToken* cancel = nullptr,
-                                          const std::function<void(double)>& progress = {});
+                                          const std::function<void(double)>& progress = {},
+                                          const OpenOptions& open = {});
 
 }  // namespace aq

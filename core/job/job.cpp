@@ -93,7 +93,7 @@ Status validate_config(const JobConfig& config) {
 
 void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer) {
   if (auto s = validate_config(ctx.config); !s) return ctx.fail(s.error());
-  auto source = open_model(ctx.config.input);
+  auto source = open_model(ctx.config.input, ctx.config.open);
   if (!source) return ctx.fail(source.error());
   ctx.source = std::move(*source);
   if (auto s = check_quantizable_source(*ctx.source); !s) return ctx.fail(s.error());
@@ -108,6 +108,10 @@ void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer) {
     auto format = choose_output_format(ctx.config.output, ctx.plan);
     if (!format) return ctx.fail(format.error());
     output_format = *format;
+    if (output_format->id == "gguf" && ctx.plan.gguf_architecture.empty())
+      ctx.log(LogLevel::Warning, "GGUF: no general.architecture for a " + std::string(family_name(ctx.plan.family)) +
+                                     " model; ComfyUI-GGUF loads such a file in stable-diffusion.cpp compatibility mode "
+                                     "(name one with --arch)");
   }
   result.source_format = std::string(ctx.source->format());
   result.family = ctx.plan.family;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "io/open_options.h"
 #include "io/output_guard.h"
 #include "metrics/error_sums.h"
 #include "plan/plan.h"
@@ -29,6 +30,7 @@ struct JobConfig {
   /// before any work, so that none of them can be an input or each other.
   std::vector<OutputTarget> side_outputs;
   PlanOptions plan;
+  OpenOptions open;                 // what the readers accept (--allow-sparse)
   Mode mode = Mode::Streaming;
   int threads = 0;                  // 0: all cores
   uint64_t block_bytes = 8u << 20;  // streaming: input bytes per block of rows

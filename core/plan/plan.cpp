@@ -5,6 +5,8 @@
 #include <string>
 
 #include "io/model_source.h"
+#include "gguf/gguf_names.h"
+#include "gguf/type_choice.h"
 #include "plan/keep_rules.h"
 #include "quant/scheme_traits.h"
 #include "tensor/tensor_info.h"
@@ -20,6 +22,7 @@ std::string_view decision_name(Decision d) {
     case Decision::KeepSensitive: return "keep:sensitive";
     case Decision::KeepUser: return "keep:user";
     case Decision::KeepNoGain: return "keep:no-gain";
+    case Decision::KeepNoBlock: return "keep:no-block";
   }
   return "?";
 }
@@ -48,6 +51,12 @@ Result<UserRule> parse_user_rule(const std::string& spec) {
   const std::string bits = value.substr(0, colon);
   if (bits == "keep") {
     rule->keep = true;
+    return rule;
+  }
+  if (const auto* type = gguf::find_type(bits); type && type->quantize) {
+    rule->ggml_type = int(type->type);
+    if (colon != std::string::npos)
+      return make_error(ErrorKind::BadInput, "", "", "rule '" + spec + "': a ggml type fixes its own block size");
     return rule;
   }
   const auto parsed = parse_bits(bits);
@@ -138,6 +147,10 @@ bool decide(const TensorInfo& t, ModelFamily family, const PlanOptions& opt, Ten
     } else {
       if (rule.bits) p.scheme.bits = rule.bits;
       if (rule.group_size >= 0) p.scheme.group_size = rule.group_size;
+      // A GGUF run: a rule names a ggml type, or bits that stand for one (8 -> q8_0, 4 -> q4_k ...).
+      if (rule.ggml_type >= 0) p.scheme.ggml_type = rule.ggml_type;
+      else if (rule.bits && p.scheme.is_ggml())
+        if (const auto* type = gguf::type_for_bits(rule.bits)) p.scheme.ggml_type = int(type->type);
       p.decision = Decision::Quantize;
       p.reason = "user rule '" + rule.pattern + "': " + p.scheme.describe();
     }
@@ -240,6 +253,24 @@ void keep_edge_layers(const ModelSource& source, const std::vector<ModelFamily>&
   }
 }
 
+// ---- GGUF: a block type that divides the rows ---------------------------------------------------
+
+void fit_ggml_type(const TensorInfo& t, TensorPlan& p) {
+  const auto* requested = gguf::find_type(gguf::GgmlType(p.scheme.ggml_type));
+  if (!requested) return;
+  const auto fit = gguf::fit_type(*requested, t.shape.empty() ? 1 : t.shape.back());
+  // Falling back to f16 changes nothing for a tensor that is F16 or BF16 already: keep it.
+  const bool to_f16 = fit.type && fit.type->type == gguf::GgmlType::F16;
+  if (!fit.type || (to_f16 && t.dtype != DType::F32)) {
+    p.decision = Decision::KeepNoBlock;
+    p.reason = std::string(requested->name) + " does not fit: " + fit.reason + " (kept as " + std::string(dtype_name(t.dtype)) + ")";
+    return;
+  }
+  if (fit.type == requested) return;
+  p.scheme.ggml_type = int(fit.type->type);
+  p.reason += "; " + fit.reason;
+}
+
 // ---- Never make a tensor larger ---------------------------------------------------------------
 
 std::string fixed2(double v) {
@@ -270,6 +301,13 @@ std::string no_gain_reason(const TensorInfo& t, const TensorPlan& p, bool by_use
 Plan make_plan(const ModelSource& source, const PlanOptions& options) {
   Plan plan;
   const auto families = tensor_families(source, plan.family);
+  if (options.gguf_architecture.empty()) {
+    std::vector<std::string> names;
+    for (const auto& t : source.tensors()) names.push_back(t.name);
+    plan.gguf_architecture = gguf::architecture_for(plan.family, names);
+  } else if (options.gguf_architecture != "none") {
+    plan.gguf_architecture = options.gguf_architecture;
+  }
   const auto& tensors = source.tensors();
   plan.tensors.resize(tensors.size());
   std::vector<bool> by_user(tensors.size(), false);
@@ -282,6 +320,7 @@ Plan make_plan(const ModelSource& source, const PlanOptions& options) {
     const TensorInfo& t = tensors[i];
     TensorPlan& p = plan.tensors[i];
     p.input_bytes = t.nbytes;
+    if (p.quantized() && p.scheme.is_ggml()) fit_ggml_type(t, p);
     if (p.quantized()) {
       p.layout = packed_layout(t.rows(), t.cols(), p.scheme);
       if (!packing_pays_off(p.layout.total_bytes(), t.nbytes)) {

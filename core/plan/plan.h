@@ -24,6 +24,7 @@ enum class Decision {
                    // of a model of unknown family (docs/PLAN_RULES.md)
   KeepUser,        // the user asked (--keep REGEX)
   KeepNoGain,      // would be quantized, but its packed size is not clearly smaller than its source
+  KeepNoBlock,     // GGUF output: no ggml block type divides its innermost dimension
 };
 std::string_view decision_name(Decision d);  // "quantize", "keep:not-float", ..., "keep:no-gain"
 
@@ -45,6 +46,7 @@ struct UserRule {
   bool keep = false;
   int bits = 0;         // 0: the run's default
   int group_size = -1;  // -1: the run's default; 0: per-channel
+  int ggml_type = -1;   // a ggml type id for GGUF output ("REGEX=q6_k"); -1: none
   std::regex regex;
 };
 
@@ -57,6 +59,8 @@ struct PlanOptions {
   std::vector<UserRule> rules;      // checked before the built-in rules
   int64_t min_elements = 1024;      // tensors with at most this many elements stay in float
   bool keep_sensitive = true;       // apply the built-in diffusion-sensitive name rules
+  /// GGUF output: general.architecture. Empty: from the family (gguf/gguf_names.h); "none": omit.
+  std::string gguf_architecture;
 };
 
 struct TensorPlan {
@@ -79,6 +83,7 @@ struct Plan {
   int64_t quantized_params = 0;
   int64_t kept_params = 0;
   std::size_t quantized_count = 0;
+  std::string gguf_architecture;    // GGUF output's general.architecture; empty: none
 
   /// Output bits per parameter over the whole model, scales and kept tensors included.
   double bits_per_weight() const;

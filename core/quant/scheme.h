@@ -29,10 +29,15 @@ struct QuantScheme {
   int group_size = 64;   // >= 8, or 0 for a whole row (per-channel)
   bool symmetric = false;
   Method method = Method::Search;
+  /// A ggml block type id (gguf/ggml_types.h) for GGUF output, or -1 for ArrowQuant's packed
+  /// integers. A ggml type fixes the whole layout: bits, group_size and symmetric then describe
+  /// nothing that is stored.
+  int ggml_type = -1;
 
+  bool is_ggml() const { return ggml_type >= 0; }
   int levels() const { return 1 << bits; }
   int max_code() const { return (1 << bits) - 1; }
-  /// "INT4 g64 asym search" / "INT8 channel sym minmax"
+  /// "INT4 g64 asym search" / "INT8 channel sym minmax" / "q4_k"
   std::string describe() const;
   bool operator==(const QuantScheme&) const = default;
 };
@@ -50,6 +55,8 @@ struct PackedLayout {
   uint64_t total_bytes() const { return codes_bytes + scales_bytes + zeros_bytes; }
 };
 
+/// For a ggml type: one plane of rows x (cols / block) blocks; cols must be a multiple of the
+/// type's block size (the plan sees to it), and group is the block size.
 PackedLayout packed_layout(int64_t rows, int64_t cols, const QuantScheme& scheme);
 /// The same for sizes read from a file: nullopt when rows or cols are negative or any size
 /// overflows 64 bits.

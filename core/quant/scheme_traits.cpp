@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "gguf/ggml_types.h"
 #include "quant/bit_pack_swar.h"
 
 namespace aq {
@@ -60,6 +61,12 @@ std::optional<int> parse_bits(std::string_view text) {
 }
 
 Status validate(const QuantScheme& s) {
+  if (s.is_ggml()) {
+    const auto* t = gguf::find_type(gguf::GgmlType(s.ggml_type));
+    if (!t || !t->quantize)
+      return make_error(ErrorKind::BadArgument, "", "", "ggml type " + std::to_string(s.ggml_type) + " cannot be written");
+    return {};
+  }
   if (!find_scheme(s.bits))
     return make_error(ErrorKind::BadArgument, "", "",
                       "bits must be " + supported_bits_text() + ", not " + std::to_string(s.bits));
@@ -71,6 +78,7 @@ Status validate(const QuantScheme& s) {
 }
 
 std::vector<Plane> packed_planes(const PackedLayout& l, const QuantScheme& s) {
+  if (s.is_ggml()) return {{"", "data", DType::U8, l.rows, l.row_bytes}};  // the blocks, row after row
   std::vector<Plane> planes = {{".aq_codes", "codes", DType::U8, l.rows, l.row_bytes},
                                {".aq_scales", "scales", DType::F16, l.rows, l.groups_per_row}};
   if (!s.symmetric) planes.push_back({".aq_zeros", "zeros", DType::F16, l.rows, l.groups_per_row});

@@ -23,7 +23,7 @@ ModelSummary summarize(const ModelSource& source) {
   for (const auto& t : tensors) {
     s.params += t.numel();
     s.bytes += t.nbytes;
-    auto& d = s.by_dtype[std::string(dtype_name(t.dtype))];
+    auto& d = s.by_dtype[t.type_name()];
     ++d.tensors;
     d.params += t.numel();
     d.bytes += t.nbytes;
@@ -50,7 +50,7 @@ nlohmann::json summary_to_json(const ModelSummary& s, const ModelSource& source)
   for (auto i : s.largest) j["largest"].push_back(source.tensors()[i].name);
   j["tensor_list"] = nlohmann::json::array();
   for (const auto& t : source.tensors())
-    j["tensor_list"].push_back({{"name", t.name}, {"dtype", std::string(dtype_name(t.dtype))}, {"shape", t.shape},
+    j["tensor_list"].push_back({{"name", t.name}, {"dtype", t.type_name()}, {"shape", t.shape},
                                 {"params", t.numel()}, {"bytes", t.nbytes}, {"offset", t.offset}, {"file", t.file_index}});
   return j;
 }
@@ -81,7 +81,7 @@ std::string format_summary(const ModelSummary& s, const ModelSource& source) {
   for (auto i : s.largest) {
     const auto& t = source.tensors()[i];
     std::snprintf(line, sizeof line, "  %-56s %-20s %-5s %12s\n", display_text(t.name, 56).c_str(), t.shape_string().c_str(),
-                  std::string(dtype_name(t.dtype)).c_str(), format_mb(t.nbytes).c_str());
+                  t.type_name().c_str(), format_mb(t.nbytes).c_str());
     o << line;
   }
   for (const auto& w : s.warnings) o << "warning: " << w << "\n";

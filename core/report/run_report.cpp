@@ -27,6 +27,7 @@ std::string format_mib(uint64_t bytes) {
 namespace {
 
 nlohmann::json scheme_json(const QuantScheme& s) {
+  if (s.is_ggml()) return {{"ggml_type", s.describe()}};
   return {{"bits", s.bits}, {"group_size", s.group_size}, {"symmetric", s.symmetric},
           {"method", std::string(method_name(s.method))}};
 }

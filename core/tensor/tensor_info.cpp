@@ -1,5 +1,9 @@
 #include "tensor/tensor_info.h"
 
+#include <cctype>
+
+#include "gguf/ggml_types.h"
+
 namespace aq {
 
 int64_t TensorInfo::numel() const {
@@ -13,6 +17,14 @@ int64_t TensorInfo::rows() const { return shape.size() >= 2 ? shape[0] : 1; }
 int64_t TensorInfo::cols() const {
   const int64_t r = rows();
   return r == 0 ? 0 : numel() / r;
+}
+
+std::string TensorInfo::type_name() const {
+  if (ggml_type < 0) return std::string(dtype_name(dtype));
+  const auto* t = gguf::find_type(gguf::GgmlType(ggml_type));
+  std::string name = t ? std::string(t->name) : "ggml type " + std::to_string(ggml_type);
+  for (char& c : name) c = char(std::toupper(static_cast<unsigned char>(c)));
+  return name;
 }
 
 std::string TensorInfo::shape_string() const {

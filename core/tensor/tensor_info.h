@@ -23,13 +23,21 @@ struct TensorInfo {
   uint64_t offset = 0;      // absolute byte offset of the data in that file
   uint64_t nbytes = 0;      // numel() * dtype_size(dtype)
   std::string component;    // diffusers component ("unet", "vae", ...), empty for single files
+  /// GGUF block-quantized tensors (gguf/ggml_types.h): the ggml type id, with dtype U8 and the
+  /// bytes of one row of blocks; -1 and 0 for plain tensors.
+  int ggml_type = -1;
+  uint64_t stored_row_bytes = 0;
 
   int64_t numel() const;
   int64_t rows() const;
   int64_t cols() const;
-  std::size_t row_bytes() const { return std::size_t(cols()) * dtype_size(dtype); }
+  std::size_t row_bytes() const {
+    return stored_row_bytes ? std::size_t(stored_row_bytes) : std::size_t(cols()) * dtype_size(dtype);
+  }
   /// "[1152, 384]"
   std::string shape_string() const;
+  /// What the stored elements are: the dtype's name, or a GGUF block type's ("Q4_K").
+  std::string type_name() const;
 };
 
 }  // namespace aq

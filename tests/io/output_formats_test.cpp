@@ -12,10 +12,11 @@ TEST(OutputFormats, ExtensionsChooseTheFormatInAnyCase) {
   EXPECT_EQ(aq::output_format_for("m.safetensors")->id, "safetensors");
   EXPECT_EQ(aq::output_format_for("/x/m.H5")->id, "hdf5");
   EXPECT_EQ(aq::output_format_for("m.hdf5")->id, "hdf5");
-  for (const char* name : {"m", "m.bin", "m.gguf", "m.safetensors.tmp", "m.h5.part"})
+  EXPECT_EQ(aq::output_format_for("m.GGUF")->id, "gguf");
+  for (const char* name : {"m", "m.bin", "m.safetensors.tmp", "m.h5.part"})
     EXPECT_EQ(aq::output_format_for(name), nullptr) << name;
-  EXPECT_EQ(aq::output_extensions_text(), ".safetensors, .h5 or .hdf5");
-  EXPECT_EQ(aq::output_name_patterns(), "*.safetensors *.h5 *.hdf5");
+  EXPECT_EQ(aq::output_extensions_text(), ".safetensors, .h5, .hdf5 or .gguf");
+  EXPECT_EQ(aq::output_name_patterns(), "*.safetensors *.h5 *.hdf5 *.gguf");
 }
 
 TEST(OutputFormats, AnUnknownNameIsRefusedBeforeTheRun) {
@@ -29,7 +30,7 @@ TEST(OutputFormats, AnUnknownNameIsRefusedBeforeTheRun) {
   const auto r = aq::run_job(c, quiet, cancel);
   ASSERT_EQ(r.status, aq::JobStatus::Failed);
   EXPECT_EQ(r.error.kind, aq::ErrorKind::BadArgument);
-  EXPECT_NE(r.error.reason.find(".safetensors, .h5 or .hdf5"), std::string::npos) << r.error.message();
+  EXPECT_NE(r.error.reason.find(".safetensors, .h5, .hdf5 or .gguf"), std::string::npos) << r.error.message();
   EXPECT_TRUE(r.tensors.empty());
   EXPECT_FALSE(std::filesystem::exists(c.output));
 }

@@ -1,0 +1,102 @@
+// The quantized model as GGUF (gguf/gguf_file.h), for ggml runtimes. Every tensor's type and size
+// is in the plan, so the header is written first and the data arrives block by block, in any
+// order, at fixed offsets: streaming and batch write identical bytes.
+#include <string>
+#include <vector>
+
+#include "gguf/gguf_file.h"
+#include "gguf/gguf_names.h"
+#include "io/atomic_file.h"
+#include "io/model_source.h"
+#include "io/packed_writer.h"
+#include "plan/plan.h"
+#include "util/display_text.h"
+
+namespace aq {
+namespace {
+
+class GgufWriter final : public PackedWriter {
+ public:
+  GgufWriter(AtomicFile file, std::vector<uint64_t> offsets, std::vector<uint64_t> row_bytes,
+             std::vector<std::string> names)
+      : file_(std::move(file)), offsets_(std::move(offsets)), row_bytes_(std::move(row_bytes)), names_(std::move(names)) {}
+
+  Status write_block(std::size_t t, int64_t r0, int64_t r1, const BlockData& d) override {
+    const void* bytes = d.raw ? static_cast<const void*>(d.raw) : d.plane(0);
+    return file_.write_at(bytes, uint64_t(r1 - r0) * row_bytes_[t], offsets_[t] + uint64_t(r0) * row_bytes_[t], names_[t]);
+  }
+
+  Result<uint64_t> commit() override {
+    // The last tensor needs no padding after it, but the file must reach its end even when the
+    // tensor is empty of data (it never is: GGUF has no zero dimensions).
+    if (auto s = file_.commit(); !s) return s.error();
+    std::error_code ec;
+    return uint64_t(std::filesystem::file_size(file_.destination(), ec));
+  }
+
+  void abort() override { file_.abort(); }
+
+ private:
+  AtomicFile file_;
+  std::vector<uint64_t> offsets_;    // absolute, per source tensor
+  std::vector<uint64_t> row_bytes_;  // per source tensor
+  std::vector<std::string> names_;
+};
+
+Error refuse(const std::filesystem::path& output, const std::string& tensor, const std::string& why) {
+  return make_error(ErrorKind::BadArgument, output.string(), tensor, why);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PackedWriter>> open_gguf_writer(const std::filesystem::path& output, const ModelSource& source,
+                                                       const Plan& plan) {
+  const auto& tensors = source.tensors();
+  gguf::Header header;
+  header.metadata = gguf::file_metadata(plan);
+  std::vector<std::size_t> order;  // plan order = processing order
+  for (const auto& tp : plan.tensors) {
+    const TensorInfo& t = tensors[tp.index];
+    gguf::TensorEntry e;
+    e.name = t.name;
+    e.shape = t.shape;
+    if (tp.quantized()) {
+      e.type = gguf::GgmlType(tp.scheme.ggml_type);
+    } else {
+      const auto type = gguf::ggml_type_for(t.dtype);
+      if (!type) return refuse(output, t.name, "GGUF has no type for " + std::string(dtype_name(t.dtype)) + " tensors");
+      e.type = *type;
+    }
+    if (t.numel() == 0) return refuse(output, t.name, "GGUF cannot store a tensor with a zero dimension " + t.shape_string());
+    // GGUF tensors have at most 4 dimensions: fold the outer ones and record the shape, as
+    // ComfyUI-GGUF does for 5-D video convolutions.
+    if (e.shape.size() > std::size_t(gguf::kMaxDims)) {
+      header.metadata.emplace_back(gguf::orig_shape_key(t.name), gguf::Value::i32_array(t.shape));
+      e.shape = gguf::fold_shape(t.shape);
+    }
+    const auto bytes = gguf::tensor_bytes(e.type, e.shape);
+    if (!bytes || *bytes != (tp.quantized() ? tp.layout.total_bytes() : t.nbytes))
+      return make_error(ErrorKind::Internal, output.string(), t.name, "GGUF size disagrees with the plan");
+    e.bytes = *bytes;
+    header.tensors.push_back(std::move(e));
+    order.push_back(tp.index);
+  }
+  const std::string head = gguf::write_header(header);
+
+  auto file = AtomicFile::create(output);
+  if (!file) return file.error();
+  if (auto s = file->write_at(head.data(), head.size(), 0); !s) return s.error();
+  // The file ends where the last tensor ends; padding between tensors stays zero (a sparse hole).
+  std::vector<uint64_t> offsets(tensors.size()), row_bytes(tensors.size());
+  std::vector<std::string> names(tensors.size());
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const std::size_t i = order[k];
+    const TensorPlan& tp = plan.tensors[i];
+    offsets[i] = header.data_begin + header.tensors[k].offset;
+    row_bytes[i] = tp.quantized() ? uint64_t(tp.layout.row_bytes) : tensors[i].row_bytes();
+    names[i] = tensors[i].name;
+  }
+  return std::unique_ptr<PackedWriter>(new GgufWriter(std::move(*file), std::move(offsets), std::move(row_bytes), std::move(names)));
+}
+
+}  // namespace aq
