@@ -105,6 +105,12 @@ Status AtomicFile::commit() {
   return {};
 }
 
+Result<uint64_t> AtomicFile::commit_and_size() {
+  if (auto s = commit(); !s) return s.error();
+  std::error_code ec;
+  return uint64_t(std::filesystem::file_size(dest_, ec));
+}
+
 void AtomicFile::abort() {
   if (fd_ >= 0) {
     ::close(fd_);

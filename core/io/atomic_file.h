@@ -29,6 +29,8 @@ class AtomicFile {
   Status write_at(const void* data, std::size_t size, uint64_t offset, std::string_view tensor = {});
   /// fsync, rename over the destination. After this the object owns nothing.
   Status commit();
+  /// commit(), then the finished file's size (what writers report).
+  Result<uint64_t> commit_and_size();
   /// Removes the temporary file. Idempotent.
   void abort();
 

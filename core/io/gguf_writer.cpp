@@ -26,13 +26,7 @@ class GgufWriter final : public PackedWriter {
     return file_.write_at(bytes, uint64_t(r1 - r0) * row_bytes_[t], offsets_[t] + uint64_t(r0) * row_bytes_[t], names_[t]);
   }
 
-  Result<uint64_t> commit() override {
-    // The last tensor needs no padding after it, but the file must reach its end even when the
-    // tensor is empty of data (it never is: GGUF has no zero dimensions).
-    if (auto s = file_.commit(); !s) return s.error();
-    std::error_code ec;
-    return uint64_t(std::filesystem::file_size(file_.destination(), ec));
-  }
+  Result<uint64_t> commit() override { return file_.commit_and_size(); }
 
   void abort() override { file_.abort(); }
 

@@ -34,11 +34,7 @@ class SafetensorsPackedWriter final : public PackedWriter {
     return {};
   }
 
-  Result<uint64_t> commit() override {
-    if (auto s = file_.commit(); !s) return s.error();
-    std::error_code ec;
-    return uint64_t(std::filesystem::file_size(file_.destination(), ec));
-  }
+  Result<uint64_t> commit() override { return file_.commit_and_size(); }
 
   void abort() override { file_.abort(); }
 

@@ -31,9 +31,7 @@ std::vector<uint8_t> valid_gguf(const aqtest::TempDir& dir, const char* type) {
   c.plan.scheme.ggml_type = int(std::string(type) == "q4_k" ? 12 : 8);
   c.plan.min_elements = 0;
   c.plan.keep_sensitive = false;
-  aq::JobObserver quiet;
-  aq::CancelToken cancel;
-  EXPECT_EQ(aq::run_job(c, quiet, cancel).status, aq::JobStatus::Succeeded);
+  EXPECT_EQ(aqtest::run_quietly(c).status, aq::JobStatus::Succeeded);
   return aqtest::read_file(dir / "seed.gguf");
 }
 

@@ -25,9 +25,7 @@ TEST(OutputFormats, AnUnknownNameIsRefusedBeforeTheRun) {
   aq::JobConfig c;
   c.input = dir / "m.safetensors";
   c.output = dir / "m-int4.bin";
-  aq::JobObserver quiet;
-  aq::CancelToken cancel;
-  const auto r = aq::run_job(c, quiet, cancel);
+  const auto r = aqtest::run_quietly(c);
   ASSERT_EQ(r.status, aq::JobStatus::Failed);
   EXPECT_EQ(r.error.kind, aq::ErrorKind::BadArgument);
   EXPECT_NE(r.error.reason.find(".safetensors, .h5, .hdf5 or .gguf"), std::string::npos) << r.error.message();
@@ -42,9 +40,7 @@ TEST(OutputFormats, AnInvalidSchemeOrRuleIsRefusedBeforeTheRun) {
   c.input = dir / "m.safetensors";
   c.output = dir / "q.safetensors";
   c.plan.scheme.bits = 5;
-  aq::JobObserver quiet;
-  aq::CancelToken cancel;
-  auto r = aq::run_job(c, quiet, cancel);
+  auto r = aqtest::run_quietly(c);
   EXPECT_EQ(r.error.kind, aq::ErrorKind::BadArgument);
   EXPECT_NE(r.error.reason.find("2, 3, 4 or 8"), std::string::npos) << r.error.message();
   c.plan.scheme.bits = 4;
@@ -53,7 +49,7 @@ TEST(OutputFormats, AnInvalidSchemeOrRuleIsRefusedBeforeTheRun) {
   rule.regex = std::regex("qkv");
   rule.group_size = 3;
   c.plan.rules.push_back(rule);
-  r = aq::run_job(c, quiet, cancel);
+  r = aqtest::run_quietly(c);
   EXPECT_EQ(r.error.kind, aq::ErrorKind::BadArgument);
   EXPECT_NE(r.error.reason.find("rule 'qkv'"), std::string::npos) << r.error.message();
   EXPECT_FALSE(std::filesystem::exists(c.output));

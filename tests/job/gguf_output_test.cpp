@@ -39,9 +39,7 @@ aq::JobResult quantize(const std::filesystem::path& in, const std::filesystem::p
   c.block_bytes = 4096;
   c.plan.scheme.ggml_type = int(aq::gguf::find_type(type)->type);
   c.plan.keep_sensitive = false;
-  aq::JobObserver quiet;
-  aq::CancelToken cancel;
-  return aq::run_job(c, quiet, cancel);
+  return aqtest::run_quietly(c);
 }
 
 class GgufOutput : public ::testing::Test {
@@ -116,9 +114,7 @@ TEST_F(GgufOutput, AGgmlTypeNeedsAGgufOutputAndBack) {
   aq::JobConfig c;
   c.input = model_;
   c.output = dir_ / "q.gguf";  // INT4 packed integers cannot go into GGUF
-  aq::JobObserver quiet;
-  aq::CancelToken cancel;
-  r = aq::run_job(c, quiet, cancel);
+  r = aqtest::run_quietly(c);
   EXPECT_EQ(r.error.kind, aq::ErrorKind::BadArgument);
   EXPECT_NE(r.error.reason.find("--type"), std::string::npos) << r.error.message();
 }

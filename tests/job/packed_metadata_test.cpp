@@ -45,9 +45,7 @@ class PackedMetadata : public ::testing::Test {
     aq::JobConfig c;
     c.input = dir_ / "m.safetensors";
     c.output = dir_ / "q.safetensors";
-    aq::JobObserver quiet;
-    aq::CancelToken cancel;
-    ASSERT_EQ(aq::run_job(c, quiet, cancel).status, aq::JobStatus::Succeeded);
+    ASSERT_EQ(aqtest::run_quietly(c).status, aq::JobStatus::Succeeded);
     good_ = read_packed(dir_ / "q.safetensors");
     spec_ = json::parse(good_.header["__metadata__"]["arrowquant"].get<std::string>());
     name_ = spec_["tensors"].begin().key();

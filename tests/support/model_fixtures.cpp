@@ -39,4 +39,10 @@ std::vector<FixtureTensor> mini_dit_tensors(uint64_t seed) {
 
 void write_mini_dit(const std::filesystem::path& path, uint64_t seed) { write_safetensors(path, mini_dit_tensors(seed)); }
 
+aq::JobResult run_quietly(const aq::JobConfig& config) {
+  aq::JobObserver quiet;
+  aq::CancelToken cancel;
+  return aq::run_job(config, quiet, cancel);
+}
+
 }  // namespace aqtest

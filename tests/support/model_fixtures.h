@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "job/job.h"
 #include "test_support.h"
 
 namespace aqtest {
@@ -12,5 +13,8 @@ namespace aqtest {
 /// F32 and a BF16 matrix, and row lengths that are not multiples of 64.
 std::vector<FixtureTensor> mini_dit_tensors(uint64_t seed = 7);
 void write_mini_dit(const std::filesystem::path& path, uint64_t seed = 7);
+
+/// Runs a job with no observer and no cancel: for tests that only need its result.
+aq::JobResult run_quietly(const aq::JobConfig& config);
 
 }  // namespace aqtest
