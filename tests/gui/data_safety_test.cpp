@@ -10,6 +10,7 @@
 #include "ui/compare/run_history.h"
 #include "ui/job/log_view.h"
 #include "ui/main_window.h"
+#include "ui/settings/estimate_view.h"
 #include "ui/settings/settings_panel.h"
 #include "ui/util/error_banner.h"
 
@@ -81,6 +82,19 @@ class DataSafetyTest : public QObject {
     QVERIFY2(w.errorBanner()->text().contains("already quantized"), qPrintable(w.errorBanner()->text()));
     QVERIFY(w.errorBanner()->text().contains("dequantize"));
     QVERIFY(!w.source());
+  }
+
+  void theEstimateWarnsWhenNothingWouldShrink() {
+    MainWindow w;
+    w.show();
+    QVERIFY(guitest::openAndWait(w, qs(model_)));
+    QVERIFY(w.estimateView()->warningText().isEmpty());
+    // A LoRA's [N, 1] tensors: packed, each one-element row would carry its own scale and zero.
+    aqtest::write_safetensors(dir_ / "thin.safetensors",
+                              {{"a.lora_up.weight", "F16", {4096, 1}, aqtest::f16_bytes(aqtest::gaussian(4096, 1))},
+                               {"b.lora_up.weight", "F16", {4096, 1}, aqtest::f16_bytes(aqtest::gaussian(4096, 2))}});
+    QVERIFY(guitest::openAndWait(w, qs(dir_ / "thin.safetensors")));
+    QVERIFY2(w.estimateView()->warningText().contains("would not be smaller"), qPrintable(w.estimateView()->warningText()));
   }
 
   void aCancelIsNotAnError() {

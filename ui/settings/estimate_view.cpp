@@ -22,11 +22,19 @@ EstimateView::EstimateView(QWidget* parent) : QGroupBox("Estimate for these sett
   form->addRow("Bits / weight", bits_);
   form->addRow("Time", time_);
   form->addRow("Tensors", tensors_);
+  // Said before the run, not after it: quantizing that would not make the model smaller.
+  warning_ = new QLabel;
+  warning_->setObjectName("estimateWarning");
+  warning_->setWordWrap(true);
+  warning_->setStyleSheet("color: #c0392b;");
+  warning_->hide();
+  form->addRow(warning_);
   clear();
 }
 
 void EstimateView::clear() {
   for (QLabel* l : {size_, bits_, time_, tensors_}) l->setText("–");
+  warning_->hide();
 }
 
 void EstimateView::showPlan(const aq::Plan& p) {
@@ -34,11 +42,9 @@ void EstimateView::showPlan(const aq::Plan& p) {
   size_->setText(QString("%1  (from %2, %3×)")
                      .arg(formatBytes(p.output_bytes), formatBytes(p.input_bytes))
                      .arg(ratio, 0, 'f', 2));
-  // Quantizing that would not shrink the model is worth saying before the run, not after it.
   const QString warning = p.shrinks() ? QString() : QString::fromStdString(p.size_warning());
-  if (!warning.isEmpty()) size_->setText(size_->text() + "\n⚠ " + warning);
-  size_->setStyleSheet(warning.isEmpty() ? QString() : QString("color: #c0392b;"));
-  size_->setToolTip(warning);
+  warning_->setText("⚠ " + warning.left(1).toUpper() + warning.mid(1) + ".");
+  warning_->setVisible(!warning.isEmpty());
   bits_->setText(QString("%1 overall, %2 in quantized tensors")
                      .arg(p.bits_per_weight(), 0, 'f', 2)
                      .arg(p.quantized_bits_per_weight(), 0, 'f', 2));
@@ -56,6 +62,7 @@ void EstimateView::showEstimate(const aq::RunEstimate& e) {
 }
 
 QString EstimateView::sizeText() const { return size_->text(); }
+QString EstimateView::warningText() const { return warning_->isVisibleTo(this) ? warning_->text() : QString(); }
 QString EstimateView::bitsText() const { return bits_->text(); }
 QString EstimateView::timeText() const { return time_->text(); }
 

@@ -21,6 +21,8 @@ class EstimateView : public QGroupBox {
   void showEstimate(const aq::RunEstimate& e);
 
   QString sizeText() const;
+  /// The size warning, or empty when the output shrinks (for tests).
+  QString warningText() const;
   QString bitsText() const;
   QString timeText() const;
 
@@ -29,6 +31,7 @@ class EstimateView : public QGroupBox {
   QLabel* bits_ = nullptr;
   QLabel* time_ = nullptr;
   QLabel* tensors_ = nullptr;
+  QLabel* warning_ = nullptr;  // shown when the output would not be smaller than the input
 };
 
 }  // namespace aqui
