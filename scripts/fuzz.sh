@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Runs every fuzz loop under AddressSanitizer + UBSan for about SECONDS (default 600) in total:
+#   - the generator/mutation loops of tests/fuzz (aq_fuzz_tests: safetensors headers, packed
+#     metadata for dequantize/compare, sharded indexes, CLI argument vectors), each given a slice
+#     of the time through AQ_FUZZ_SECONDS, after a replay of tests/fuzz/corpus;
+#   - the HDF5 mutation loop of tests/io/hdf5_fuzz_test.cpp, if present;
+#   - the libFuzzer targets of tests/fuzz/libfuzzer (clang), each for its slice.
+# Builds into build-fuzz-asan (-DAQ_SANITIZE=ON, the default compiler) and build-fuzz-libfuzzer
+# (clang, -DAQ_BUILD_FUZZERS=ON), no GUI, no benchmarks, with AQ_FUZZ_JOBS parallel jobs (default 1).
+# Exits non-zero if anything was found; inputs of findings are saved under build-fuzz-asan/fuzz-artifacts.
+#
+#   bash scripts/fuzz.sh [SECONDS]
+#   environment: AQ_FUZZ_SEED (default: the time), AQ_FUZZ_JOBS, AQ_FUZZ_BUILD_DIR,
+#                AQ_FUZZ_CASE_SECONDS (slow-case limit under the sanitizers, default 5)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TOTAL=${1:-600}
+JOBS=${AQ_FUZZ_JOBS:-1}
+BUILD=${AQ_FUZZ_BUILD_DIR:-$ROOT/build-fuzz-asan}
+SEED=${AQ_FUZZ_SEED:-$(date +%s)}
+CASE_SECONDS=${AQ_FUZZ_CASE_SECONDS:-5}
+ART=$BUILD/fuzz-artifacts
+LOGS=$BUILD/fuzz-logs
+
+log() { printf '[fuzz.sh] %s\n' "$*"; }
+fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a - b }'; }
+
+# ---- tools: clang with the libFuzzer and sanitizer runtimes --------------------------------------
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
+apt_install() {
+  command -v apt-get >/dev/null || return 1
+  if ! apt-cache show "$@" >/dev/null 2>&1; then as_root apt-get update -qq || return 1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+CXX_BIN=$(command -v clang++ || command -v clang++-14 || true)
+C_BIN=$(command -v clang || command -v clang-14 || true)
+if [ -z "$CXX_BIN" ] || [ -z "$C_BIN" ]; then
+  log "clang is missing: installing it with apt-get"
+  apt_install clang || { log "cannot install clang"; exit 2; }
+  CXX_BIN=$(command -v clang++) C_BIN=$(command -v clang)
+fi
+probe_dir=$(mktemp -d)
+echo 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }' >"$probe_dir/p.cpp"
+if ! "$CXX_BIN" -fsanitize=fuzzer,address,undefined "$probe_dir/p.cpp" -o "$probe_dir/p" 2>/dev/null; then
+  major=$("$CXX_BIN" -dumpversion | cut -d. -f1)
+  log "clang cannot link a libFuzzer target: installing libclang-rt-$major-dev"
+  apt_install "libclang-rt-$major-dev" || apt_install libclang-rt-dev || { log "cannot install the clang runtimes"; exit 2; }
+  "$CXX_BIN" -fsanitize=fuzzer,address,undefined "$probe_dir/p.cpp" -o "$probe_dir/p" || { log "still cannot link"; exit 2; }
+fi
+rm -rf "$probe_dir"
+
+# ---- build ---------------------------------------------------------------------------------------
+# Two folders: the project's own sanitizer build (-DAQ_SANITIZE=ON, the default compiler) for the
+# GoogleTest loops and the CLI, and a clang build holding only the libFuzzer targets.
+HDF5_FUZZ=$ROOT/tests/io/hdf5_fuzz_test.cpp
+GEN=(); command -v ninja >/dev/null && GEN=(-G Ninja)
+build() {  # folder log-name cmake-args... -- targets...
+  local dir=$1 name=$2; shift 2
+  local args=() targets=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do args+=("$1"); shift; done; shift
+  targets=("$@")
+  log "building ${targets[*]} in $dir (-j$JOBS)"
+  local t0; t0=$(date +%s)
+  if ! cmake -S . -B "$dir" "${GEN[@]}" -DAQ_BUILD_GUI=OFF -DAQ_BUILD_BENCH=OFF "${args[@]}" >"$dir.$name.configure.log" 2>&1; then
+    cat "$dir.$name.configure.log"; log "configure of $dir failed"; exit 2
+  fi
+  if ! cmake --build "$dir" -j"$JOBS" --target "${targets[@]}"; then log "build in $dir failed"; exit 2; fi
+  log "built in $(( $(date +%s) - t0 )) s"
+}
+gtest_targets=(aq_fuzz_tests arrowquant-cli)
+[ -f "$HDF5_FUZZ" ] && gtest_targets+=(aq_io_tests)
+build "$BUILD" asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAQ_SANITIZE=ON -- "${gtest_targets[@]}"
+LIBFUZZER_BUILD=${AQ_FUZZ_LIBFUZZER_BUILD_DIR:-$ROOT/build-fuzz-libfuzzer}
+build "$LIBFUZZER_BUILD" libfuzzer -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER="$C_BIN" \
+  -DCMAKE_CXX_COMPILER="$CXX_BIN" -DAQ_BUILD_FUZZERS=ON -- aq_fuzz_safetensors_header aq_fuzz_index_json aq_fuzz_packed_metadata
+
+mkdir -p "$ART" "$LOGS"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:print_summary=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export AQ_FUZZ_ARTIFACTS=$ART AQ_FUZZ_SEED=$SEED AQ_FUZZ_CASE_SECONDS=$CASE_SECONDS
+FUZZ_TESTS=$BUILD/tests/aq_fuzz_tests
+FUZZERS=$LIBFUZZER_BUILD/tests/fuzz/libfuzzer
+
+# ---- the time split -------------------------------------------------------------------------------
+gtest_loops=(SafetensorsHeaderFuzz.GeneratedHeaders SafetensorsHeaderFuzz.ByteMutationsOfValidFiles
+             PackedMetadataFuzz.DequantizeAndCompareMutatedOutputs ShardedIndexFuzz.GeneratedIndexesAndShards
+             CliFuzz.RandomArgumentVectors)
+weights=(2 1 3 2 1)  # packed metadata has the most to explore
+hdf5_filter=""
+if [ -f "$HDF5_FUZZ" ]; then
+  hdf5_filter=$(grep -oE '^(TEST|TEST_F|TEST_P)\(\s*[A-Za-z0-9_]+' "$HDF5_FUZZ" | sed -E 's/.*\(\s*//' | sort -u | sed 's/$/.*/' | paste -sd: -)
+fi
+libfuzzers=(aq_fuzz_safetensors_header aq_fuzz_index_json aq_fuzz_packed_metadata)
+declare -A seeds_of=([aq_fuzz_safetensors_header]=safetensors [aq_fuzz_index_json]=index_json [aq_fuzz_packed_metadata]=packed_metadata)
+wsum=0; for w in "${weights[@]}"; do wsum=$((wsum + w)); done
+[ -n "$hdf5_filter" ] && wsum=$((wsum + 2))
+units=$((wsum + 2 * ${#libfuzzers[@]}))  # each libFuzzer target weighs 2
+replay_reserve=$(( TOTAL / 20 )); [ "$replay_reserve" -lt 5 ] && replay_reserve=5
+budget=$(( TOTAL - replay_reserve )); [ "$budget" -lt "$units" ] && budget=$units
+slice() { echo $(( budget * $1 / units )); }
+
+summary=()   # "name|iterations|seconds|findings|status"
+failed=0
+record() { summary+=("$1|$2|$3|$4|$5"); [ "$4" != 0 ] && failed=1; [ "$5" != ok ] && failed=1; }
+
+# Runs aq_fuzz_tests with a filter; fills the summary from its [ fuzz-summary ] lines.
+run_gtest() {  # name filter seconds [extra env...]
+  local name=$1 filter=$2 secs=$3; shift 3
+  local out=$LOGS/$name.log start end rc
+  start=$(date +%s.%N)
+  env "$@" AQ_FUZZ_SECONDS="$secs" "$FUZZ_TESTS" --gtest_filter="$filter" >"$out" 2>&1; rc=$?
+  end=$(date +%s.%N)
+  local lines; lines=$(grep -h '^\[ fuzz-summary \]' "$out")
+  if [ -z "$lines" ]; then
+    record "$name" "?" "$(fsub "$end" "$start")" "1" "died(rc=$rc)"
+  else
+    while read -r line; do
+      local loop iters sec finds
+      loop=$(sed -nE 's/.*loop=([^ ]+).*/\1/p' <<<"$line"); iters=$(sed -nE 's/.*iterations=([^ ]+).*/\1/p' <<<"$line")
+      sec=$(sed -nE 's/.* seconds=([^ ]+).*/\1/p' <<<"$line"); finds=$(sed -nE 's/.*findings=([^ ]+).*/\1/p' <<<"$line")
+      [ "$sec" != "?" ] && sec=$(printf '%.1f' "$sec")
+      record "$loop" "$iters" "$sec" "$finds" "$([ $rc = 0 ] && echo ok || echo "failed(rc=$rc)")"
+    done <<<"$lines"
+  fi
+  grep -E 'fuzz-FINDING|fuzz-HANG|ERROR: AddressSanitizer|runtime error:|^\[  FAILED' "$out" | head -5 | sed 's/^/    /'
+}
+
+log "seed $SEED; $TOTAL s in total: corpus replay, then ${#gtest_loops[@]} loops$([ -n "$hdf5_filter" ] && echo " + the HDF5 loop") + ${#libfuzzers[@]} libFuzzer targets"
+run_start=$(date +%s)
+
+log "corpus replay"
+run_gtest corpus-replay '*.CorpusReplay' 0
+
+for i in "${!gtest_loops[@]}"; do
+  secs=$(slice "${weights[$i]}")
+  log "${gtest_loops[$i]} for ${secs} s"
+  run_gtest "${gtest_loops[$i]}" "${gtest_loops[$i]}" "$secs"
+done
+
+if [ -n "$hdf5_filter" ]; then
+  secs=$(slice 2)
+  io_tests=$BUILD/tests/aq_io_tests
+  if grep -q AQ_FUZZ_SECONDS "$HDF5_FUZZ"; then
+    log "HDF5 loop ($hdf5_filter) for ${secs} s"
+    run_gtest hdf5 "$hdf5_filter" "$secs"
+  else  # it knows only AQ_FUZZ_ITERATIONS: calibrate on a few iterations, then scale
+    log "HDF5 loop ($hdf5_filter): calibrating"
+    t0=$(date +%s.%N); AQ_FUZZ_ITERATIONS=20 "$io_tests" --gtest_filter="$hdf5_filter" >"$LOGS/hdf5-calibrate.log" 2>&1; t1=$(date +%s.%N)
+    iters=$(awk -v s="$secs" -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", 20 * s / (b - a + 0.01) }'); [ "$iters" -lt 20 ] && iters=20
+    log "HDF5 loop: $iters iterations (about ${secs} s)"
+    start=$(date +%s.%N)
+    AQ_FUZZ_ITERATIONS=$iters "$io_tests" --gtest_filter="$hdf5_filter" >"$LOGS/hdf5.log" 2>&1; rc=$?
+    end=$(date +%s.%N)
+    finds=$(grep -cE 'Failure|ERROR: AddressSanitizer|runtime error:' "$LOGS/hdf5.log")
+    record hdf5 "$iters" "$(fsub "$end" "$start")" "$finds" "$([ $rc = 0 ] && echo ok || echo "failed(rc=$rc)")"
+  fi
+fi
+
+for f in "${libfuzzers[@]}"; do
+  secs=$(slice 2)
+  work=$BUILD/fuzz-corpus/$f; mkdir -p "$work"
+  log "$f for ${secs} s"
+  start=$(date +%s.%N)
+  "$FUZZERS/$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 -seed="$((SEED % 2147483647))" \
+    -dict="$ROOT/tests/fuzz/libfuzzer/json.dict" -artifact_prefix="$ART/$f-" -print_final_stats=1 \
+    "$work" "$ROOT/tests/fuzz/corpus/${seeds_of[$f]}" >"$LOGS/$f.log" 2>&1; rc=$?
+  end=$(date +%s.%N)
+  execs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$LOGS/$f.log" | tail -1)
+  crashes=$(grep -cE '^==[0-9]+==ERROR|^SUMMARY: |deadly signal|ERROR: libFuzzer' "$LOGS/$f.log")
+  [ "$rc" != 0 ] && [ "$crashes" = 0 ] && crashes=1
+  record "$f" "${execs:-?}" "$(fsub "$end" "$start")" "$crashes" "$([ $rc = 0 ] && echo ok || echo "failed(rc=$rc)")"
+  grep -E '^==[0-9]+==ERROR|SUMMARY:|Test unit written|^tensor' "$LOGS/$f.log" | head -5 | sed 's/^/    /'
+done
+
+# ---- summary -------------------------------------------------------------------------------------
+echo
+echo "fuzz summary (seed $SEED, $(( $(date +%s) - run_start )) s of fuzzing; logs in $LOGS, inputs of findings in $ART)"
+printf '  %-44s %12s %9s %9s  %s\n' loop iterations seconds findings status
+for row in "${summary[@]}"; do
+  IFS='|' read -r n it s f st <<<"$row"
+  printf '  %-44s %12s %9s %9s  %s\n' "$n" "$it" "$s" "$f" "$st"
+done
+if [ "$failed" != 0 ]; then
+  echo "FOUND SOMETHING: see the logs above (replay a gtest finding with the AQ_FUZZ_SEED/AQ_FUZZ_FIRST it prints)"
+  exit 1
+fi
+echo "nothing found"
