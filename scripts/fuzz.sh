@@ -3,7 +3,7 @@
 #   - the generator/mutation loops of tests/fuzz (aq_fuzz_tests: safetensors headers, packed
 #     metadata for dequantize/compare, sharded indexes, CLI argument vectors), each given a slice
 #     of the time through AQ_FUZZ_SECONDS, after a replay of tests/fuzz/corpus;
-#   - the HDF5 mutation loop of tests/io/hdf5_fuzz_test.cpp, if present;
+#   - the HDF5 and GGUF mutation loops of tests/io/hdf5_fuzz_test.cpp and gguf_fuzz_test.cpp;
 #   - the libFuzzer targets of tests/fuzz/libfuzzer (clang), each for its slice.
 # Builds into build-fuzz-asan (-DAQ_SANITIZE=ON, the default compiler) and build-fuzz-libfuzzer
 # (clang, -DAQ_BUILD_FUZZERS=ON), no GUI, no benchmarks, with AQ_FUZZ_JOBS parallel jobs (default 1).
@@ -69,7 +69,7 @@ build() {  # folder log-name cmake-args... -- targets...
   log "built in $(( $(date +%s) - t0 )) s"
 }
 gtest_targets=(aq_fuzz_tests arrowquant-cli)
-[ -f "$HDF5_FUZZ" ] && gtest_targets+=(aq_io_tests)
+{ [ -f "$HDF5_FUZZ" ] || [ -f "$ROOT/tests/io/gguf_fuzz_test.cpp" ]; } && gtest_targets+=(aq_io_tests)
 build "$BUILD" asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAQ_SANITIZE=ON -- "${gtest_targets[@]}"
 LIBFUZZER_BUILD=${AQ_FUZZ_LIBFUZZER_BUILD_DIR:-$ROOT/build-fuzz-libfuzzer}
 build "$LIBFUZZER_BUILD" libfuzzer -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER="$C_BIN" \
@@ -87,9 +87,12 @@ gtest_loops=(SafetensorsHeaderFuzz.GeneratedHeaders SafetensorsHeaderFuzz.ByteMu
              PackedMetadataFuzz.DequantizeAndCompareMutatedOutputs ShardedIndexFuzz.GeneratedIndexesAndShards
              CliFuzz.RandomArgumentVectors)
 weights=(2 1 3 2 1)  # packed metadata has the most to explore
+# The mutation loops of aq_io_tests (HDF5, GGUF): one gtest filter over their suites.
 hdf5_filter=""
-if [ -f "$HDF5_FUZZ" ]; then
-  hdf5_filter=$(grep -oE '^(TEST|TEST_F|TEST_P)\(\s*[A-Za-z0-9_]+' "$HDF5_FUZZ" | sed -E 's/.*\(\s*//' | sort -u | sed 's/$/.*/' | paste -sd: -)
+io_fuzz_files=()
+for f in "$HDF5_FUZZ" "$ROOT/tests/io/gguf_fuzz_test.cpp"; do [ -f "$f" ] && io_fuzz_files+=("$f"); done
+if [ ${#io_fuzz_files[@]} -gt 0 ]; then
+  hdf5_filter=$(grep -hoE '^(TEST|TEST_F|TEST_P)\(\s*[A-Za-z0-9_]+' "${io_fuzz_files[@]}" | sed -E 's/.*\(\s*//' | sort -u | sed 's/$/.*/' | paste -sd: -)
 fi
 libfuzzers=(aq_fuzz_safetensors_header aq_fuzz_index_json aq_fuzz_packed_metadata)
 declare -A seeds_of=([aq_fuzz_safetensors_header]=safetensors [aq_fuzz_index_json]=index_json [aq_fuzz_packed_metadata]=packed_metadata)
@@ -141,7 +144,7 @@ done
 if [ -n "$hdf5_filter" ]; then
   secs=$(slice 2)
   io_tests=$BUILD/tests/aq_io_tests
-  if grep -q AQ_FUZZ_SECONDS "$HDF5_FUZZ"; then
+  if grep -q AQ_FUZZ_SECONDS "${io_fuzz_files[@]}"; then
     log "HDF5 loop ($hdf5_filter) for ${secs} s"
     run_gtest hdf5 "$hdf5_filter" "$secs"
   else  # it knows only AQ_FUZZ_ITERATIONS: calibrate on a few iterations, then scale
