@@ -147,6 +147,14 @@ std::optional<QuantizedTensor> parse_tensor(const std::string& name, const json&
           std::to_string(numel) + " elements";
     return std::nullopt;
   }
+  // The row view is fixed by the shape (FORMAT.md): rows = shape[0] for rank >= 2, else one row.
+  // Any other factorisation would decode the same values but disagree with every other tool.
+  const int64_t view_rows = t.shape.size() >= 2 ? t.shape[0] : 1;
+  if (*rows != view_rows || *cols != (view_rows == 0 ? 0 : numel / view_rows)) {
+    why = "rows (" + std::to_string(*rows) + ") must be the shape's first dimension (" + std::to_string(view_rows) +
+          ") and cols the product of the others";
+    return std::nullopt;
+  }
   const auto group = integer("group_size", *cols == 0 ? 0 : 1, std::max<int64_t>(*cols, 1));  // effective length
   if (!group) return std::nullopt;
   t.scheme.group_size = *group >= *cols ? 0 : int(std::min<int64_t>(*group, INT32_MAX));

@@ -82,6 +82,12 @@ TEST_F(PackedMetadata, ShapeMustMatchRowsTimesCols) {
   s = spec_;
   s["tensors"][name_]["shape"] = json::array({1});
   expect_rejected(s, "does not match the shape");
+  // Same element count, another factorisation (found by the fuzz loop): rows must be shape[0].
+  s = spec_;
+  auto& u = s["tensors"][name_];
+  const int64_t r = u["rows"], c = u["cols"];
+  u["shape"] = {r / 2, 2 * c};
+  expect_rejected(s, "first dimension");
 }
 
 // cols x bits wrapping 64 bits made every size check pass: 4.6 TB "dequantized" into 168 bytes.
