@@ -20,8 +20,9 @@ JOBS=${AQ_FUZZ_JOBS:-1}
 BUILD=${AQ_FUZZ_BUILD_DIR:-$ROOT/build-fuzz-asan}
 SEED=${AQ_FUZZ_SEED:-$(date +%s)}
 CASE_SECONDS=${AQ_FUZZ_CASE_SECONDS:-5}
-ART=$BUILD/fuzz-artifacts
-LOGS=$BUILD/fuzz-logs
+RUN_ID=$(date +%Y%m%d-%H%M%S)-$$
+ART=$BUILD/fuzz-artifacts/$RUN_ID
+LOGS=$BUILD/fuzz-logs/$RUN_ID
 
 log() { printf '[fuzz.sh] %s\n' "$*"; }
 fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a - b }'; }
@@ -62,12 +63,17 @@ build() {  # folder log-name cmake-args... -- targets...
   targets=("$@")
   log "building ${targets[*]} in $dir (-j$JOBS)"
   local t0; t0=$(date +%s)
-  if ! cmake -S . -B "$dir" "${GEN[@]}" -DAQ_BUILD_GUI=OFF -DAQ_BUILD_BENCH=OFF "${args[@]}" >"$dir.$name.configure.log" 2>&1; then
-    cat "$dir.$name.configure.log"; log "configure of $dir failed"; exit 2
+  mkdir -p "$dir"
+  if ! cmake -S . -B "$dir" "${GEN[@]}" -DAQ_BUILD_GUI=OFF -DAQ_BUILD_BENCH=OFF "${args[@]}" >"$dir/fuzz-$name-configure.log" 2>&1; then
+    cat "$dir/fuzz-$name-configure.log"; log "configure of $dir failed"; exit 2
   fi
   if ! cmake --build "$dir" -j"$JOBS" --target "${targets[@]}"; then log "build in $dir failed"; exit 2; fi
   log "built in $(( $(date +%s) - t0 )) s"
 }
+# Two runs at once would build in the same folders: the second waits for the first's build.
+mkdir -p "$BUILD"
+exec 9>"$BUILD/.fuzz-build.lock"
+if command -v flock >/dev/null && ! flock -n 9; then log "another fuzz.sh is building in $BUILD: waiting"; flock 9; fi
 gtest_targets=(aq_fuzz_tests arrowquant-cli)
 { [ -f "$HDF5_FUZZ" ] || [ -f "$ROOT/tests/io/gguf_fuzz_test.cpp" ]; } && gtest_targets+=(aq_io_tests)
 build "$BUILD" asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAQ_SANITIZE=ON -- "${gtest_targets[@]}"
@@ -75,8 +81,11 @@ LIBFUZZER_BUILD=${AQ_FUZZ_LIBFUZZER_BUILD_DIR:-$ROOT/build-fuzz-libfuzzer}
 build "$LIBFUZZER_BUILD" libfuzzer -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER="$C_BIN" \
   -DCMAKE_CXX_COMPILER="$CXX_BIN" -DAQ_BUILD_FUZZERS=ON -- aq_fuzz_safetensors_header aq_fuzz_index_json aq_fuzz_packed_metadata
 
+exec 9>&-  # builds done: release the lock
 mkdir -p "$ART" "$LOGS"
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:print_summary=1}
+# allocator_may_return_null: an absurd malloc (libhdf5 reading a corrupt size) fails as it would
+# without ASan, and a C++ new of absurd size throws bad_alloc, which the loops report if it escapes.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:print_summary=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export AQ_FUZZ_ARTIFACTS=$ART AQ_FUZZ_SEED=$SEED AQ_FUZZ_CASE_SECONDS=$CASE_SECONDS
 FUZZ_TESTS=$BUILD/tests/aq_fuzz_tests
@@ -126,7 +135,7 @@ run_gtest() {  # name filter seconds [extra env...]
       record "$loop" "$iters" "$sec" "$finds" "$([ $rc = 0 ] && echo ok || echo "failed(rc=$rc)")"
     done <<<"$lines"
   fi
-  grep -E 'fuzz-FINDING|fuzz-HANG|ERROR: AddressSanitizer|runtime error:|^\[  FAILED' "$out" | head -5 | sed 's/^/    /'
+  grep -E 'fuzz-FINDING|fuzz-HANG|ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|^\[  FAILED' "$out" | head -5 | sed 's/^/    /'
 }
 
 log "seed $SEED; $TOTAL s in total: corpus replay, then ${#gtest_loops[@]} loops$([ -n "$hdf5_filter" ] && echo " + the HDF5 loop") + ${#libfuzzers[@]} libFuzzer targets"
@@ -151,12 +160,13 @@ if [ -n "$hdf5_filter" ]; then
     log "HDF5 loop ($hdf5_filter): calibrating"
     t0=$(date +%s.%N); AQ_FUZZ_ITERATIONS=20 "$io_tests" --gtest_filter="$hdf5_filter" >"$LOGS/hdf5-calibrate.log" 2>&1; t1=$(date +%s.%N)
     iters=$(awk -v s="$secs" -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", 20 * s / (b - a + 0.01) }'); [ "$iters" -lt 20 ] && iters=20
-    log "HDF5 loop: $iters iterations (about ${secs} s)"
+    log "HDF5 loop: AQ_FUZZ_ITERATIONS=$iters (about ${secs} s)"
     start=$(date +%s.%N)
     AQ_FUZZ_ITERATIONS=$iters "$io_tests" --gtest_filter="$hdf5_filter" >"$LOGS/hdf5.log" 2>&1; rc=$?
     end=$(date +%s.%N)
-    finds=$(grep -cE 'Failure|ERROR: AddressSanitizer|runtime error:' "$LOGS/hdf5.log")
-    record hdf5 "$iters" "$(fsub "$end" "$start")" "$finds" "$([ $rc = 0 ] && echo ok || echo "failed(rc=$rc)")"
+    finds=$(grep -cE 'Failure|ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$LOGS/hdf5.log")
+    done_iters=$(sed -nE 's/^\[ fuzz +\] [^:]+: ([0-9]+) iterations.*/\1/p' "$LOGS/hdf5.log" | awk "{ s += \$1 } END { if (NR) print s }")
+    record hdf5 "${done_iters:-$iters}" "$(fsub "$end" "$start")" "$finds" "$([ $rc = 0 ] && echo ok || echo "failed(rc=$rc)")"
   fi
 fi
 

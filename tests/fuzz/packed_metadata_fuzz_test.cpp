@@ -214,11 +214,15 @@ void layout_follow(PFile& f, Rng& rng, const std::string& q, std::string& what) 
       break;
   }
   const int64_t group = rng.chance(0.5) ? cols : std::max<int64_t>(1, std::min<int64_t>(cols, int64_t(8 << rng.below(4))));
-  aq::QuantScheme sch;
-  sch.bits = bits;
-  sch.group_size = int(group == cols ? 0 : group);
-  sch.symmetric = e.value("symmetric", false) == true;
-  const aq::PackedLayout l = aq::packed_layout(rows, cols, sch);
+  // The sizes a reader computes without overflow checks (unsigned, wrapping): aq::packed_layout
+  // itself must not be called with such values (its int64 arithmetic would be undefined).
+  const bool symmetric = e.contains("symmetric") && e["symmetric"].is_boolean() && e["symmetric"].get<bool>();
+  struct { uint64_t codes_bytes, scales_bytes, zeros_bytes; } l;
+  const uint64_t ur = uint64_t(rows), uc = uint64_t(cols), ug = uint64_t(group);
+  const uint64_t groups = (uc + ug - 1) / ug, row_bytes = (uc * uint64_t(bits) + 7) / 8;
+  l.codes_bytes = ur * row_bytes;
+  l.scales_bytes = ur * groups * 2;
+  l.zeros_bytes = symmetric ? 0 : l.scales_bytes;
   e["bits"] = bits;
   e["rows"] = rows;
   e["cols"] = cols;
@@ -246,7 +250,7 @@ void layout_follow(PFile& f, Rng& rng, const std::string& q, std::string& what) 
   };
   resize(q + ".aq_codes", l.codes_bytes, 1, "U8");
   resize(q + ".aq_scales", l.scales_bytes, 2, "F16");
-  if (!sch.symmetric) resize(q + ".aq_zeros", l.zeros_bytes, 2, "F16");
+  if (!symmetric) resize(q + ".aq_zeros", l.zeros_bytes, 2, "F16");
 }
 
 void mutate_spec(PFile& f, Rng& rng, std::string& what) {
@@ -271,10 +275,14 @@ void mutate_spec(PFile& f, Rng& rng, std::string& what) {
       if (q.empty() || !f.spec["tensors"][q].is_object()) break;
       ojson& e = f.spec["tensors"][q];
       const int64_t r = e.value("rows", int64_t(1)), c = e.value("cols", int64_t(1));
-      std::vector<ojson> shapes = {ojson::array({r * c}), ojson::array({r, c + 1}), ojson::array({r + 1, c}),
+      // Wrapping arithmetic: rows and cols may already be huge from an earlier mutation.
+      auto mul = [](int64_t a, int64_t b) { return int64_t(uint64_t(a) * uint64_t(b)); };
+      auto inc = [](int64_t a) { return int64_t(uint64_t(a) + 1); };
+      auto neg = [](int64_t a) { return int64_t(0 - uint64_t(a)); };
+      std::vector<ojson> shapes = {ojson::array({mul(r, c)}), ojson::array({r, inc(c)}), ojson::array({inc(r), c}),
                                    ojson::array({c, r}), ojson::array(), ojson::array({r, 0}),
                                    ojson::array({r, c, 1}), ojson::array({r, c, 2}), ojson::array({0, c}),
-                                   ojson::array({r, -c}), ojson::array({r, INT64_MAX}), ojson::array({1, r, c})};
+                                   ojson::array({r, neg(c)}), ojson::array({r, INT64_MAX}), ojson::array({1, r, c})};
       if (c % 2 == 0) shapes.push_back(ojson::array({r, c / 2, 2}));
       e["shape"] = rng.pick(shapes);
       what += " spec[" + q + "].shape=" + dump(e["shape"]);
@@ -380,7 +388,7 @@ void mutate_tensors(PFile& f, Rng& rng, std::string& what) {
       f.tensors.erase(f.tensors.begin() + (&t - f.tensors.data()));
       break;
     case 1: {  // reshape, same bytes
-      if (t.shape.size() != 2) break;
+      if (t.shape.size() != 2 || t.shape[0] > (1 << 20) || t.shape[1] > (1 << 20)) break;
       const int64_t a = t.shape[0], b = t.shape[1];
       std::vector<std::vector<int64_t>> shapes = {{b, a}, {a * b}, {a, b, 1}, {1, a, b}};
       t.shape = rng.pick(shapes);
@@ -415,7 +423,7 @@ void mutate_tensors(PFile& f, Rng& rng, std::string& what) {
       break;
     }
     case 5: {  // fewer or more rows, bytes to match
-      if (t.shape.empty() || t.shape[0] == 0) break;
+      if (t.shape.empty() || t.shape[0] == 0 || t.shape[0] > (1 << 20)) break;
       const int64_t row = int64_t(t.bytes.size()) / t.shape[0];
       const int64_t rows = rng.chance(0.5) ? t.shape[0] - 1 : t.shape[0] + 1;
       t.shape[0] = rows;
