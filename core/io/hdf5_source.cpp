@@ -23,6 +23,7 @@
 #include "io/hdf5_probe.h"
 #include "io/hdf5_types.h"
 #include "io/packed_format.h"
+#include "quant/scheme_traits.h"
 
 namespace aq {
 
@@ -39,8 +40,8 @@ static_assert(kMaxRank == H5S_MAX_RANK);
 // --allow-sparse.
 constexpr uint64_t kMaxTensorBytes = uint64_t(1) << 62;
 
-// Longest dataset path taken as a tensor name (real names are under 200 bytes).
-constexpr std::size_t kMaxNameBytes = 1024;
+// Longest dataset path taken as a tensor name: the limit every reader applies.
+constexpr std::size_t kMaxNameBytes = kMaxTensorNameBytes;
 
 // The bomb rule (refused unless OpenOptions::allow_sparse):
 //   1. every dataset's storage is fully allocated: a contiguous dataset has its bytes in the
@@ -397,8 +398,8 @@ void Collector::add_packed_group(hid_t loc, const char* name) {
   q.shape = *shape;
   const auto bits = hdf5_int_attr(g.id, "bits", why);
   if (!bits) return bad("bits", why);
-  if (*bits != 2 && *bits != 3 && *bits != 4 && *bits != 8)
-    return bad("bits", "is " + std::to_string(*bits) + ", not 2, 3, 4 or 8");
+  if (*bits < 0 || *bits > 64 || !find_scheme(int(*bits)))
+    return bad("bits", "is " + std::to_string(*bits) + ", not " + supported_bits_text());
   const auto group = hdf5_int_attr(g.id, "group_size", why);
   if (!group) return bad("group_size", why);
   if (cols < 1) return bad("shape", "has no columns, but the tensor is quantized");

@@ -82,10 +82,7 @@ Status validate_config(const JobConfig& config) {
   if (auto s = validate(config.plan.scheme); !s) return s;
   for (const auto& rule : config.plan.rules) {
     if (rule.keep) continue;
-    QuantScheme s = config.plan.scheme;
-    if (rule.bits) s.bits = rule.bits;
-    if (rule.group_size >= 0) s.group_size = rule.group_size;
-    if (auto v = validate(s); !v)
+    if (auto v = validate(scheme_for_rule(config.plan.scheme, rule)); !v)
       return make_error(ErrorKind::BadArgument, "", "", "rule '" + rule.pattern + "': " + v.error().reason);
   }
   return {};

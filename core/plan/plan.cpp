@@ -94,6 +94,17 @@ std::string Plan::size_warning() const {
   return text;
 }
 
+QuantScheme scheme_for_rule(const QuantScheme& base, const UserRule& rule) {
+  QuantScheme s = base;
+  if (rule.bits) s.bits = rule.bits;
+  if (rule.group_size >= 0) s.group_size = rule.group_size;
+  // A GGUF run: a rule names a ggml type, or bits that stand for one (8 -> q8_0, 4 -> q4_k ...).
+  if (rule.ggml_type >= 0) s.ggml_type = rule.ggml_type;
+  else if (rule.bits && s.is_ggml())
+    if (const auto* type = gguf::type_for_bits(rule.bits)) s.ggml_type = int(type->type);
+  return s;
+}
+
 double Plan::bits_per_weight() const {
   const int64_t params = quantized_params + kept_params;
   return params ? 8.0 * double(output_bytes) / double(params) : 0.0;
@@ -145,12 +156,7 @@ bool decide(const TensorInfo& t, ModelFamily family, const PlanOptions& opt, Ten
       p.decision = Decision::KeepUser;
       p.reason = "user rule: keep '" + rule.pattern + "'";
     } else {
-      if (rule.bits) p.scheme.bits = rule.bits;
-      if (rule.group_size >= 0) p.scheme.group_size = rule.group_size;
-      // A GGUF run: a rule names a ggml type, or bits that stand for one (8 -> q8_0, 4 -> q4_k ...).
-      if (rule.ggml_type >= 0) p.scheme.ggml_type = rule.ggml_type;
-      else if (rule.bits && p.scheme.is_ggml())
-        if (const auto* type = gguf::type_for_bits(rule.bits)) p.scheme.ggml_type = int(type->type);
+      p.scheme = scheme_for_rule(p.scheme, rule);
       p.decision = Decision::Quantize;
       p.reason = "user rule '" + rule.pattern + "': " + p.scheme.describe();
     }

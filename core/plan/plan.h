@@ -50,6 +50,10 @@ struct UserRule {
   std::regex regex;
 };
 
+/// The scheme a (non-keep) rule gives a tensor whose default is `base`: the plan and the job's
+/// up-front validation both use it.
+QuantScheme scheme_for_rule(const QuantScheme& base, const UserRule& rule);
+
 /// "--keep REGEX" and "--rule REGEX=BITS[:GROUP|channel]". Bad regex or numbers are an Error.
 Result<UserRule> make_keep_rule(const std::string& pattern);
 Result<UserRule> parse_user_rule(const std::string& spec);
