@@ -86,6 +86,9 @@ mkdir -p "$ART" "$LOGS"
 # allocator_may_return_null: an absurd malloc (libhdf5 reading a corrupt size) fails as it would
 # without ASan, and a C++ new of absurd size throws bad_alloc, which the loops report if it escapes.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:print_summary=1:allocator_may_return_null=1}
+# libhdf5's own allocations are never freed: its atexit teardown is disabled (H5dont_atexit, see
+# core/io/hdf5_types.cpp) and it leaks on some corrupt-file error paths. Leaks in our code still count.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/fuzz/lsan-libhdf5.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export AQ_FUZZ_ARTIFACTS=$ART AQ_FUZZ_SEED=$SEED AQ_FUZZ_CASE_SECONDS=$CASE_SECONDS
 FUZZ_TESTS=$BUILD/tests/aq_fuzz_tests
@@ -111,6 +114,19 @@ units=$((wsum + 2 * ${#libfuzzers[@]}))  # each libFuzzer target weighs 2
 replay_reserve=$(( TOTAL / 20 )); [ "$replay_reserve" -lt 5 ] && replay_reserve=5
 budget=$(( TOTAL - replay_reserve )); [ "$budget" -lt "$units" ] && budget=$units
 slice() { echo $(( budget * $1 / units )); }
+
+# Prints "OURS CONTAINED": sanitizer reports in a log, split into those that are ours and those
+# from a libhdf5 probe child (the stack passes through aq::hdf5_probe) whose first frame outside
+# the sanitizer runtime is in libhdf5.
+sanitizer_reports() {
+  awk '
+    /==[0-9]+==ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer)/ { flush(); inrep = 1; leak = /LeakSanitizer/; probe = 0; first = ""; next }
+    inrep && /^ *#[0-9]+ / && first == "" && $0 !~ /__interceptor_|sanitizer_common|libsanitizer|asan_|lsan_/ { first = $0 }
+    inrep && /aq::hdf5_probe/ { probe = 1 }
+    inrep && /==[0-9]+==ABORTING|^SUMMARY:/ { flush() }
+    function flush() { if (inrep) { if (!leak && probe && first ~ /libhdf5/) c++; else o++ } inrep = 0 }
+    END { flush(); printf "%d %d\n", o, c }' "$1"
+}
 
 summary=()   # "name|iterations|seconds|findings|status"
 failed=0
@@ -164,7 +180,12 @@ if [ -n "$hdf5_filter" ]; then
     start=$(date +%s.%N)
     AQ_FUZZ_ITERATIONS=$iters "$io_tests" --gtest_filter="$hdf5_filter" >"$LOGS/hdf5.log" 2>&1; rc=$?
     end=$(date +%s.%N)
-    finds=$(grep -cE 'Failure|ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$LOGS/hdf5.log")
+    # A sanitizer report from the probe's child whose faulting frame is inside libhdf5 is a bug of
+    # libhdf5 on a corrupt file, contained by design (the parent refuses the file): counted apart.
+    read -r ours contained < <(sanitizer_reports "$LOGS/hdf5.log")
+    finds=$(( $(grep -cE '^\[  FAILED|: Failure$|runtime error:' "$LOGS/hdf5.log") + ours ))
+    [ "$contained" != 0 ] && log "HDF5 loop: $contained libhdf5 fault(s) contained by the probe's child; inputs in $ART (libhdf5-probe-crash-*.h5)"
+    grep -E '^\[  FAILED|: Failure$|runtime error:' "$LOGS/hdf5.log" | head -5 | sed 's/^/    /'
     done_iters=$(sed -nE 's/^\[ fuzz +\] [^:]+: ([0-9]+) iterations.*/\1/p' "$LOGS/hdf5.log" | awk "{ s += \$1 } END { if (NR) print s }")
     record hdf5 "${done_iters:-$iters}" "$(fsub "$end" "$start")" "$finds" "$([ $rc = 0 ] && echo ok || echo "failed(rc=$rc)")"
   fi

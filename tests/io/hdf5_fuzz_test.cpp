@@ -186,6 +186,15 @@ void exercise_logical(const fs::path& path) {
   }
 }
 
+// Where inputs that crashed libhdf5 in the probe are kept: AQ_FUZZ_ARTIFACTS (set by scripts/fuzz.sh).
+void save_library_crash(const char* label, uint64_t iter, const std::vector<uint8_t>& bytes) {
+  const char* dir = std::getenv("AQ_FUZZ_ARTIFACTS");
+  if (!dir || !*dir) return;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  write_file(fs::path(dir) / ("libhdf5-probe-crash-" + std::string(label) + "-" + std::to_string(iter) + ".h5"), bytes);
+}
+
 void fuzz(const char* label, const std::vector<uint8_t>& seed, bool packed, const TempDir& dir) {
   ASSERT_FALSE(seed.empty());
   const uint64_t iterations = env_u64("AQ_FUZZ_ITERATIONS", 1000);
@@ -216,6 +225,7 @@ void fuzz(const char* label, const std::vector<uint8_t>& seed, bool packed, cons
     auto bytes = seed;
     for (int m = 0, n = 1 + int(rng() % 3); m < n; ++m) mutate(bytes, rng);
     write_file(path, bytes);
+    const int crashes_before = s.library_crashes;
     try {
       exercise(path, iter % 5 == 4, s);
       if (packed && iter % 4 == 0) exercise_logical(path);
@@ -224,6 +234,8 @@ void fuzz(const char* label, const std::vector<uint8_t>& seed, bool packed, cons
     } catch (...) {
       ADD_FAILURE() << "unknown exception escaped at iteration " << iter << " (seed " << rng_seed << ")";
     }
+    // libhdf5 faults on this input (contained by the probe's child): keep it, for an upstream report.
+    if (s.library_crashes > crashes_before) save_library_crash(label, iter, bytes);
     if (::testing::Test::HasFailure()) {
       write_file(dir.path().parent_path() / (std::string("hdf5_fuzz_failure_") + label + ".h5"), bytes);
       std::cerr << "hdf5 fuzz: first failure at iteration " << iter << " (seed " << rng_seed << "), file kept in "
