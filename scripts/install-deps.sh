@@ -9,6 +9,9 @@ PACKAGES=(
   libtbb-dev libeigen3-dev libhdf5-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy xvfb xauth poppler-utils
+  # PyTorch and h5py: the calibration recorder and the end-to-end evaluation (scripts/calibrate.py,
+  # scripts/evaluate.py). Optional for the application itself; the tests that need them skip without.
+  python3-torch python3-h5py
 )
 
 missing=()

@@ -4,6 +4,7 @@
 
 #include "cli_support.h"
 #include "io/model_source.h"
+#include "job/calibration_checks.h"
 #include "job/estimate.h"
 #include "job/source_checks.h"
 #include "progress_line.h"
@@ -108,6 +109,15 @@ int cmd_plan(int argc, char** argv) {
   if (!no_estimate) estimate = aq::estimate_run(**source, plan, config.threads);
   else estimate.output_bytes = plan.output_bytes, estimate.bits_per_weight = plan.bits_per_weight();
   const std::string size_warning = plan.size_warning();  // empty when the output shrinks
+  std::unique_ptr<aq::CalibrationFile> calibration;  // checked against the plan, as quantize will
+  if (config.calibration.enabled()) {
+    auto cal = aq::open_calibration(config.calibration, **source, plan);
+    if (!cal) return report_error(cal.error());
+    calibration = std::move(*cal);
+  }
+  auto calibration_of = [&](const aq::TensorPlan& p) {
+    return calibration ? aq::calibration_status(*calibration, **source, p) : std::string();
+  };
 
   const auto& tensors = (*source)->tensors();
   if (json) {
@@ -124,13 +134,17 @@ int cmd_plan(int argc, char** argv) {
                      {"seconds", estimate.seconds}};
     for (const auto& p : plan.tensors)
       j["tensors"].push_back({{"name", tensors[p.index].name}, {"decision", std::string(aq::decision_name(p.decision))},
-                              {"reason", p.reason}, {"input_bytes", p.input_bytes}, {"output_bytes", p.output_bytes}});
+                              {"reason", p.reason}, {"input_bytes", p.input_bytes}, {"output_bytes", p.output_bytes},
+                              {"calibration", calibration_of(p)}});
     std::cout << json_text(j) << "\n";
     return kOk;
   }
-  for (const auto& p : plan.tensors)
-    std::printf("%-56s %-15s %s\n", aq::display_text(tensors[p.index].name, 56).c_str(),
-                std::string(aq::decision_name(p.decision)).c_str(), aq::escape_text(p.reason).c_str());
+  for (const auto& p : plan.tensors) {
+    const std::string cal = calibration_of(p);
+    std::printf("%-56s %-15s %s%s\n", aq::display_text(tensors[p.index].name, 56).c_str(),
+                std::string(aq::decision_name(p.decision)).c_str(), aq::escape_text(p.reason).c_str(),
+                cal.empty() ? "" : ("; calibration: " + cal).c_str());
+  }
   std::printf("\nfamily       %s\n", std::string(aq::family_name(plan.family)).c_str());
   std::printf("tensors      %zu (%zu quantized)\n", plan.tensors.size(), plan.quantized_count);
   std::printf("size         %s -> %s of tensor data (%.3f bits/weight; %.3f over quantized tensors)\n",

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
+#include "calib/calibration_file.h"
 #include "gguf/ggml_types.h"
 #include "gguf/gguf_names.h"
 #include "gguf/type_choice.h"
@@ -33,7 +35,15 @@ const char* const kQuantizeOptionsHelp =
     "  --no-default-keep         do not apply the built-in diffusion-sensitive name rules\n"
     "  --block-mb N              streaming block size in MB of input (default 8)\n"
     "  --allow-sparse            read HDF5 datasets that are not fully written, or that declare far\n"
-    "                            more data than the file holds (refused by default: a bomb guard)\n";
+    "                            more data than the file holds (refused by default: a bomb guard)\n"
+    "  --calibration FILE.h5     calibration data (docs/CALIBRATION.md, scripts/calibrate.py): each\n"
+    "                            tensor's rounding error is compensated (GPTQ) and its output error\n"
+    "                            is measured per timestep bucket; tensors without data stay data-free\n"
+    "  --damping X               added to H's diagonal, as a fraction of its mean (default 0.01)\n"
+    "  --act-order               compensate columns by decreasing activation energy (integer schemes;\n"
+    "                            group parameters are then fixed from the original weights)\n"
+    "  --timestep-weights LIST   one weight per timestep bucket, e.g. 1,1,1,2,2 (default: uniform)\n"
+    "  --no-compensation         with --calibration: round data-free, only measure the output error\n";
 
 std::optional<std::string> parse_quantize_options(Args& args, aq::JobConfig& config) {
   auto& scheme = config.plan.scheme;
@@ -95,6 +105,25 @@ std::optional<std::string> parse_quantize_options(Args& args, aq::JobConfig& con
       return "--arch must be one of flux sd1 sdxl sd3 aura hidream cosmos ltxv hyvid wan lumina2 qwen_image, or none";
     config.plan.gguf_architecture = *v;
   }
+  if (auto v = args.value("--calibration")) config.calibration.file = *v;
+  const auto damping = args.value("--damping");
+  if (const auto& v = damping) {
+    char* end = nullptr;
+    const double d = std::strtod(v->c_str(), &end);
+    if (v->empty() || *end != '\0' || !(d > 0) || d > 100) return "--damping must be a number above 0 (0.01 is 1%)";
+    config.calibration.gptq.damping = d;
+  }
+  if (args.flag("--act-order")) config.calibration.gptq.act_order = true;
+  if (args.flag("--no-compensation")) config.calibration.gptq.compensate = false;
+  if (auto v = args.value("--timestep-weights")) {
+    auto w = aq::parse_timestep_weights(*v);
+    if (!w) return w.error().reason;
+    config.calibration.timestep_weights = std::move(*w);
+  }
+  if (!config.calibration.enabled() &&
+      (config.calibration.gptq.act_order || !config.calibration.timestep_weights.empty() || damping ||
+       !config.calibration.gptq.compensate))
+    return "--damping, --act-order, --no-compensation and --timestep-weights need --calibration FILE";
   // --keep and --rule interleave in one first-match-wins list, in command-line order.
   for (const auto& [option, text] : args.tagged_values({"--keep", "--rule"})) {
     auto rule = option == "--keep" ? aq::make_keep_rule(text) : aq::parse_user_rule(text);

@@ -188,7 +188,9 @@ std::optional<std::string> hdf5_string_attr(hid_t obj, const char* name, std::st
   if (H5Tis_variable_str(type.id) > 0) {
     Hdf5IdGuard mem{H5Tcopy(H5T_C_S1), H5Tclose};
     char* p = nullptr;
-    if (mem.id < 0 || H5Tset_size(mem.id, H5T_VARIABLE) < 0 || H5Aread(a.id, mem.id, &p) < 0) {
+    // The file's character set (h5py writes UTF-8): HDF5 converts neither way between the two.
+    if (mem.id < 0 || H5Tset_size(mem.id, H5T_VARIABLE) < 0 || H5Tset_cset(mem.id, H5Tget_cset(type.id)) < 0 ||
+        H5Aread(a.id, mem.id, &p) < 0) {
       why = "cannot be read: " + hdf5_errors();
       return std::nullopt;
     }

@@ -14,6 +14,7 @@
 #include "io/file_stamp.h"
 #include "io/output_formats.h"
 #include "job/job_context.h"
+#include "job/calibration_checks.h"
 #include "job/source_checks.h"
 #include "quant/scheme_traits.h"
 #include "job/memory_sampler.h"
@@ -96,10 +97,16 @@ void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer) {
   if (auto s = check_quantizable_source(*ctx.source); !s) return ctx.fail(s.error());
   std::vector<OutputTarget> outputs = ctx.config.side_outputs;
   if (!ctx.config.output.empty()) outputs.insert(outputs.begin(), {ctx.config.output, "output"});
-  const auto inputs = input_files(*ctx.source);
+  auto inputs = input_files(*ctx.source);
+  if (ctx.config.calibration.enabled()) inputs.push_back(ctx.config.calibration.file);
   if (auto s = check_outputs(outputs, inputs); !s) return ctx.fail(s.error());
   const auto stamps = stamp_files(inputs);
   ctx.plan = make_plan(*ctx.source, ctx.config.plan);
+  if (ctx.config.calibration.enabled()) {
+    auto cal = open_calibration(ctx.config.calibration, *ctx.source, ctx.plan);
+    if (!cal) return ctx.fail(cal.error());
+    ctx.calibration = std::move(*cal);
+  }
   const OutputFormat* output_format = nullptr;
   if (!ctx.config.output.empty()) {
     auto format = choose_output_format(ctx.config.output, ctx.plan);

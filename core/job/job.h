@@ -4,9 +4,11 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "calib/calibration_options.h"
 #include "io/open_options.h"
 #include "io/output_guard.h"
 #include "metrics/error_sums.h"
@@ -31,6 +33,7 @@ struct JobConfig {
   std::vector<OutputTarget> side_outputs;
   PlanOptions plan;
   OpenOptions open;                 // what the readers accept (--allow-sparse)
+  CalibrationOptions calibration;   // --calibration: error compensation and output-error figures
   Mode mode = Mode::Streaming;
   int threads = 0;                  // 0: all cores
   uint64_t block_bytes = 8u << 20;  // streaming: input bytes per block of rows
@@ -48,6 +51,7 @@ struct TensorResult {
   QuantScheme scheme;         // meaningful when quantized
   TensorMetrics metrics;      // meaningful when quantized
   ErrorSums error_sums;       // the sums the metrics come from (to total over tensors)
+  std::optional<OutputError> output_error;  // with calibration data for this tensor
   uint64_t input_bytes = 0;
   uint64_t output_bytes = 0;
   int64_t params = 0;

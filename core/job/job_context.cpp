@@ -3,7 +3,7 @@
 namespace aq {
 
 JobContext::JobContext(const JobConfig& cfg, JobObserver& observer, const CancelToken& c, JobResult& result)
-    : config(cfg), cancel(c), kernels(best_kernels()), observer_(observer), result_(result),
+    : config(cfg), cancel(c), kernels(best_kernels()), gptq_math(best_gptq_math()), observer_(observer), result_(result),
       start_(std::chrono::steady_clock::now()) {}
 
 double JobContext::elapsed() const {

@@ -9,6 +9,8 @@
 #include <string>
 
 #include "io/model_source.h"
+#include "calib/calibration_file.h"
+#include "calib/gptq_math.h"
 #include "io/packed_writer.h"
 #include "job/job.h"
 #include "quant/kernels.h"
@@ -22,6 +24,8 @@ class JobContext {
   const JobConfig& config;
   const CancelToken& cancel;
   const KernelSet& kernels;
+  const GptqMath& gptq_math;
+  std::unique_ptr<CalibrationFile> calibration;  // with --calibration
   std::unique_ptr<ModelSource> source;
   Plan plan;
   std::unique_ptr<PackedWriter> writer;  // null: measure only

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "job/block_quantizer.h"
+#include "job/calibrated_tensor.h"
 #include "job/job_context.h"
 #include "tensor/tensor_info.h"
 
@@ -28,8 +29,17 @@ void process_tensor(JobContext& ctx, std::size_t index, int64_t block_rows, bool
   const TensorInfo& t = ctx.source->tensors()[index];
   const TensorPlan& p = ctx.plan.tensors[index];
   const int64_t rows = t.rows();
-  const int64_t block = block_rows > 0 ? block_rows : std::max<int64_t>(rows, 1);
   const bool has_data = t.numel() > 0;
+  std::optional<CalibratedTensor> cal;
+  if (ctx.calibration && p.quantized() && has_data) {
+    auto prepared = prepare_calibrated(ctx, t, p);
+    if (!prepared) return ctx.fail(prepared.error());
+    cal = std::move(*prepared);
+  }
+  // Calibrated blocks start at multiples of the GPTQ row chunk: streaming and batch then compute
+  // the same chunks, and write the same bytes.
+  if (cal && block_rows > 0) block_rows = std::max(kGptqRowChunk, block_rows / kGptqRowChunk * kGptqRowChunk);
+  const int64_t block = block_rows > 0 ? block_rows : std::max<int64_t>(rows, 1);
 
   BlockBuffers buffers;
   std::vector<std::byte> scratch;
@@ -44,7 +54,8 @@ void process_tensor(JobContext& ctx, std::size_t index, int64_t block_rows, bool
     BlockData out;
     if (p.quantized()) {
       buffers.resize_for(p, r1 - r0);
-      const BlockOutcome o = quantize_block(ctx.kernels, t, p, *data, r1 - r0, buffers, &ctx.cancel);
+      const BlockOutcome o = cal ? quantize_block_calibrated(ctx, t, p, *cal, *data, r1 - r0, buffers)
+                                 : quantize_block(ctx.kernels, t, p, *data, r1 - r0, buffers, &ctx.cancel);
       if (o.cancelled) return ctx.fail(make_error(ErrorKind::Cancelled, "", t.name, "cancelled by the user"));
       if (o.status != RowStatus::Ok) return ctx.fail(row_error(ctx, t, o, r0));
       sums.merge(o.sums);
@@ -77,6 +88,11 @@ void process_tensor(JobContext& ctx, std::size_t index, int64_t block_rows, bool
   if (p.quantized()) {
     r.metrics = metrics_from(sums);
     r.error_sums = sums;
+  }
+  if (cal) {
+    auto e = measure_output_error(ctx, t, *cal);
+    if (!e) return ctx.fail(e.error());
+    r.output_error = std::move(*e);
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.mb_per_s = r.seconds > 0 ? double(r.input_bytes) / 1e6 / r.seconds : 0;

@@ -51,6 +51,13 @@ nlohmann::json tensor_json(const TensorResult& t) {
     j["sqnr_db"] = json_number(t.metrics.sqnr_db);
     j["max_abs_error"] = json_number(t.metrics.max_abs_error);
   }
+  if (t.output_error) {
+    const OutputError& e = *t.output_error;
+    nlohmann::json buckets = nlohmann::json::array();
+    for (double v : e.bucket_relative) buckets.push_back(json_number(v));
+    j["output_error"] = {{"relative", json_number(e.relative)}, {"sqnr_db", json_number(e.sqnr_db)},
+                         {"bucket_relative", buckets}, {"damping", e.damping}, {"compensated", e.compensated}};
+  }
   return j;
 }
 
@@ -93,6 +100,12 @@ nlohmann::json run_to_json(const JobResult& r) {
                    {"mode", std::string(mode_name(r.config.mode))},
                    {"threads", r.threads},
                    {"kernels", r.kernels}};
+  if (r.config.calibration.enabled()) {
+    const auto& c = r.config.calibration;
+    j["settings"]["calibration"] = {{"file", c.file.string()}, {"damping", c.gptq.damping},
+                                    {"act_order", c.gptq.act_order}, {"compensate", c.gptq.compensate},
+                                    {"timestep_weights", c.timestep_weights}};
+  }
   j["model"] = {{"format", r.source_format}, {"family", std::string(family_name(r.family))}};
   j["totals"] = {{"tensors", r.tensors.size()},
                  {"params", r.params},
@@ -119,7 +132,7 @@ nlohmann::json run_to_json(const JobResult& r) {
 
 void write_tensor_csv(const JobResult& r, std::ostream& out) {
   out << "name,dtype,shape,decision,reason,bits,group_size,symmetric,method,params,input_bytes,output_bytes,"
-         "bits_per_weight,cosine,rel_error,sqnr_db,max_abs_error,seconds,mb_per_s\n";
+         "bits_per_weight,cosine,rel_error,sqnr_db,max_abs_error,seconds,mb_per_s,output_rel_error,output_sqnr_db\n";
   for (const auto& t : r.tensors) {
     out << csv_quote(t.name) << ',' << t.dtype << ',' << shape_text(t.shape) << ',' << decision_name(t.decision) << ','
         << csv_quote(t.reason) << ',';
@@ -134,28 +147,36 @@ void write_tensor_csv(const JobResult& r, std::ostream& out) {
           << ',' << fixed(t.metrics.max_abs_error, 8) << ',';
     else
       out << ",,,,";
-    out << fixed(t.seconds, 6) << ',' << fixed(t.mb_per_s, 2) << '\n';
+    out << fixed(t.seconds, 6) << ',' << fixed(t.mb_per_s, 2) << ',';
+    if (t.output_error) out << fixed(t.output_error->relative, 8) << ',' << fixed(t.output_error->sqnr_db, 4);
+    else out << ',';
+    out << '\n';
   }
 }
 
 std::string format_tensor_table(const JobResult& r) {
+  // The output-error column appears when a calibration file gave any tensor one.
+  bool calibrated = false;
+  for (const auto& t : r.tensors) calibrated = calibrated || t.output_error.has_value();
   std::ostringstream o;
   char line[512];
-  std::snprintf(line, sizeof line, "%-44s %-14s %-5s %-19s %8s %9s %9s %6s %9s\n", "tensor", "shape", "dtype", "plan",
-                "cosine", "SQNR dB", "rel err", "bpw", "MB/s");
+  std::snprintf(line, sizeof line, "%-44s %-14s %-5s %-19s %8s %9s %9s %6s %9s%s\n", "tensor", "shape", "dtype", "plan",
+                "cosine", "SQNR dB", "rel err", "bpw", "MB/s", calibrated ? "  out SQNR" : "");
   o << line;
   for (const auto& t : r.tensors) {
     std::string name = escape_text(t.name);
     if (name.size() > 44) name = "..." + name.substr(name.size() - 41);
     std::string plan;
     if (t.quantized()) {
-      plan = "INT" + std::to_string(t.scheme.bits) + " " +
-             (t.scheme.group_size ? "g" + std::to_string(t.scheme.group_size) : std::string("chan")) +
-             (t.scheme.symmetric ? " sym" : " asym");
-      std::snprintf(line, sizeof line, "%-44s %-14s %-5s %-19s %8s %9s %9s %6.2f %9.1f\n", name.c_str(),
+      plan = t.scheme.is_ggml() ? t.scheme.describe()
+                                : "INT" + std::to_string(t.scheme.bits) + " " +
+                                      (t.scheme.group_size ? "g" + std::to_string(t.scheme.group_size) : std::string("chan")) +
+                                      (t.scheme.symmetric ? " sym" : " asym");
+      const std::string out_sqnr = !calibrated ? "" : t.output_error ? "  " + fixed(t.output_error->sqnr_db, 2) : "  data-free";
+      std::snprintf(line, sizeof line, "%-44s %-14s %-5s %-19s %8s %9s %9s %6.2f %9.1f%s\n", name.c_str(),
                     shape_text(t.shape).c_str(), t.dtype.c_str(), plan.c_str(), fixed(t.metrics.cosine, 5).c_str(),
                     fixed(t.metrics.sqnr_db, 2).c_str(), fixed(t.metrics.rel_fro_error, 4).c_str(), t.bits_per_weight,
-                    t.mb_per_s);
+                    t.mb_per_s, out_sqnr.c_str());
     } else {
       plan = std::string(decision_name(t.decision));
       std::snprintf(line, sizeof line, "%-44s %-14s %-5s %-19s %8s %9s %9s %6.2f %9s  %s\n", name.c_str(),

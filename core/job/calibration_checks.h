@@ -1,0 +1,24 @@
+#pragma once
+// Opens a run's calibration file and checks it against the model and the plan before any work:
+// the bucket weights against the file's buckets, and each quantized tensor's input width against
+// its layer's. A file that matches none of the quantized tensors is for another model.
+#include <memory>
+#include <string>
+
+#include "calib/calibration_file.h"
+#include "calib/calibration_options.h"
+#include "plan/plan.h"
+#include "util/result.h"
+
+namespace aq {
+
+class ModelSource;
+
+Result<std::unique_ptr<CalibrationFile>> open_calibration(const CalibrationOptions& options, const ModelSource& source,
+                                                          const Plan& plan);
+
+/// What calibration a planned tensor gets, in words: "H, 10 buckets", "diagonal only", "none
+/// (data-free)"; empty for a tensor that is not quantized.
+std::string calibration_status(const CalibrationFile& file, const ModelSource& source, const TensorPlan& plan);
+
+}  // namespace aq
