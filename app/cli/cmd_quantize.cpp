@@ -5,6 +5,7 @@
 #include "cli_support.h"
 #include "io/model_source.h"
 #include "job/calibration_checks.h"
+#include "job/mixed_precision.h"
 #include "job/estimate.h"
 #include "job/source_checks.h"
 #include "progress_line.h"
@@ -104,17 +105,23 @@ int cmd_plan(int argc, char** argv) {
   auto source = aq::open_model(pos[0], config.open);
   if (!source) return report_error(source.error());
   if (auto s = aq::check_quantizable_source(**source); !s) return report_error(s.error());
-  const aq::Plan plan = aq::make_plan(**source, config.plan);
-  aq::RunEstimate estimate;
-  if (!no_estimate) estimate = aq::estimate_run(**source, plan, config.threads);
-  else estimate.output_bytes = plan.output_bytes, estimate.bits_per_weight = plan.bits_per_weight();
-  const std::string size_warning = plan.size_warning();  // empty when the output shrinks
+  aq::Plan plan = aq::make_plan(**source, config.plan);
   std::unique_ptr<aq::CalibrationFile> calibration;  // checked against the plan, as quantize will
   if (config.calibration.enabled()) {
     auto cal = aq::open_calibration(config.calibration, **source, plan);
     if (!cal) return report_error(cal.error());
     calibration = std::move(*cal);
   }
+  if (config.budget.enabled()) {  // the same choice quantize will make
+    std::vector<std::string> notes;
+    const aq::BudgetContext budget{**source, calibration.get(), config.calibration, aq::best_kernels(), aq::best_gptq_math()};
+    if (auto s = aq::apply_budget(budget, config.budget, plan, notes); !s) return report_error(s.error());
+    for (const auto& n : notes) std::fprintf(stderr, "note: %s\n", n.c_str());
+  }
+  aq::RunEstimate estimate;
+  if (!no_estimate) estimate = aq::estimate_run(**source, plan, config.threads);
+  else estimate.output_bytes = plan.output_bytes, estimate.bits_per_weight = plan.bits_per_weight();
+  const std::string size_warning = plan.size_warning();  // empty when the output shrinks
   auto calibration_of = [&](const aq::TensorPlan& p) {
     return calibration ? aq::calibration_status(*calibration, **source, p) : std::string();
   };
@@ -135,6 +142,7 @@ int cmd_plan(int argc, char** argv) {
     for (const auto& p : plan.tensors)
       j["tensors"].push_back({{"name", tensors[p.index].name}, {"decision", std::string(aq::decision_name(p.decision))},
                               {"reason", p.reason}, {"input_bytes", p.input_bytes}, {"output_bytes", p.output_bytes},
+                              {"scheme", p.quantized() ? p.scheme.describe() : std::string()},
                               {"calibration", calibration_of(p)}});
     std::cout << json_text(j) << "\n";
     return kOk;

@@ -43,7 +43,12 @@ const char* const kQuantizeOptionsHelp =
     "  --act-order               compensate columns by decreasing activation energy (integer schemes;\n"
     "                            group parameters are then fixed from the original weights)\n"
     "  --timestep-weights LIST   one weight per timestep bucket, e.g. 1,1,1,2,2 (default: uniform)\n"
-    "  --no-compensation         with --calibration: round data-free, only measure the output error\n";
+    "  --no-compensation         with --calibration: round data-free, only measure the output error\n"
+    "  --target-bpw X            mixed precision: choose each tensor's bits and group size (or ggml\n"
+    "                            type) so the whole output takes at most X bits per weight, with the\n"
+    "                            least total error (measured on sampled rows; the output error when\n"
+    "                            --calibration is given); --rule and --keep still win\n"
+    "  --target-size SIZE        the same for a size, e.g. 2GB, 1.5GiB, 800MB\n";
 
 std::optional<std::string> parse_quantize_options(Args& args, aq::JobConfig& config) {
   auto& scheme = config.plan.scheme;
@@ -124,6 +129,18 @@ std::optional<std::string> parse_quantize_options(Args& args, aq::JobConfig& con
       (config.calibration.gptq.act_order || !config.calibration.timestep_weights.empty() || damping ||
        !config.calibration.gptq.compensate))
     return "--damping, --act-order, --no-compensation and --timestep-weights need --calibration FILE";
+  if (auto v = args.value("--target-bpw")) {
+    char* end = nullptr;
+    const double bpw = std::strtod(v->c_str(), &end);
+    if (v->empty() || *end != '\0' || !(bpw > 0) || bpw > 64) return "--target-bpw must be a number of bits per weight, e.g. 4.25";
+    config.budget.target_bpw = bpw;
+  }
+  if (auto v = args.value("--target-size")) {
+    const auto bytes = aq::parse_size(*v);
+    if (!bytes) return "--target-size must be a size such as 2GB, 1.5GiB or 800MB, not '" + *v + "'";
+    config.budget.target_bytes = *bytes;
+  }
+  if (config.budget.target_bpw > 0 && config.budget.target_bytes > 0) return "give --target-bpw or --target-size, not both";
   // --keep and --rule interleave in one first-match-wins list, in command-line order.
   for (const auto& [option, text] : args.tagged_values({"--keep", "--rule"})) {
     auto rule = option == "--keep" ? aq::make_keep_rule(text) : aq::parse_user_rule(text);

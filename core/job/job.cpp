@@ -15,6 +15,7 @@
 #include "io/output_formats.h"
 #include "job/job_context.h"
 #include "job/calibration_checks.h"
+#include "job/mixed_precision.h"
 #include "job/source_checks.h"
 #include "quant/scheme_traits.h"
 #include "job/memory_sampler.h"
@@ -106,6 +107,12 @@ void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer) {
     auto cal = open_calibration(ctx.config.calibration, *ctx.source, ctx.plan);
     if (!cal) return ctx.fail(cal.error());
     ctx.calibration = std::move(*cal);
+  }
+  if (ctx.config.budget.enabled()) {
+    std::vector<std::string> notes;
+    const BudgetContext budget{*ctx.source, ctx.calibration.get(), ctx.config.calibration, ctx.kernels, ctx.gptq_math};
+    if (auto s = apply_budget(budget, ctx.config.budget, ctx.plan, notes); !s) return ctx.fail(s.error());
+    for (const auto& n : notes) ctx.log(LogLevel::Info, n);
   }
   const OutputFormat* output_format = nullptr;
   if (!ctx.config.output.empty()) {

@@ -12,6 +12,7 @@
 #include "io/open_options.h"
 #include "io/output_guard.h"
 #include "metrics/error_sums.h"
+#include "plan/budget.h"
 #include "plan/plan.h"
 #include "util/result.h"
 
@@ -34,6 +35,7 @@ struct JobConfig {
   PlanOptions plan;
   OpenOptions open;                 // what the readers accept (--allow-sparse)
   CalibrationOptions calibration;   // --calibration: error compensation and output-error figures
+  BudgetOptions budget;             // --target-bpw / --target-size: mixed precision
   Mode mode = Mode::Streaming;
   int threads = 0;                  // 0: all cores
   uint64_t block_bytes = 8u << 20;  // streaming: input bytes per block of rows

@@ -320,6 +320,7 @@ Plan make_plan(const ModelSource& source, const PlanOptions& options) {
   for (std::size_t i = 0; i < tensors.size(); ++i) {
     plan.tensors[i].index = i;
     by_user[i] = decide(tensors[i], families[i], options, plan.tensors[i]);
+    plan.tensors[i].user_rule = by_user[i];
   }
   if (options.keep_sensitive) keep_edge_layers(source, families, by_user, options, plan);
   for (std::size_t i = 0; i < tensors.size(); ++i) {
@@ -347,6 +348,18 @@ Plan make_plan(const ModelSource& source, const PlanOptions& options) {
     plan.output_bytes += p.output_bytes;
   }
   return plan;
+}
+
+void set_tensor_scheme(Plan& plan, const ModelSource& source, std::size_t index, const QuantScheme& scheme,
+                       std::string reason) {
+  const TensorInfo& t = source.tensors()[index];
+  TensorPlan& p = plan.tensors[index];
+  plan.output_bytes -= p.output_bytes;
+  p.scheme = scheme;
+  p.layout = packed_layout(t.rows(), t.cols(), scheme);
+  p.output_bytes = p.layout.total_bytes();
+  p.reason = std::move(reason);
+  plan.output_bytes += p.output_bytes;
 }
 
 }  // namespace aq

@@ -75,6 +75,7 @@ struct TensorPlan {
   PackedLayout layout;             // meaningful when quantized
   uint64_t input_bytes = 0;
   uint64_t output_bytes = 0;       // packed size, or input_bytes when kept
+  bool user_rule = false;          // a --keep/--rule decided: a size budget leaves it alone
 
   bool quantized() const { return decision == Decision::Quantize; }
 };
@@ -102,5 +103,10 @@ struct Plan {
 };
 
 Plan make_plan(const ModelSource& source, const PlanOptions& options);
+
+/// Gives a quantized tensor another scheme (a size budget's choice): its layout, output bytes and
+/// the plan's totals follow.
+void set_tensor_scheme(Plan& plan, const ModelSource& source, std::size_t index, const QuantScheme& scheme,
+                       std::string reason);
 
 }  // namespace aq

@@ -180,3 +180,25 @@ TEST(Calibration, OutputErrorIsTheTraceRatioOfEachBucket) {
 }
 
 }  // namespace
+
+namespace {
+
+// With a calibration file the budget is spent on the output error, and the run compensates.
+TEST(Calibration, SizeBudgetMeasuresTheOutputError) {
+  TempDir dir;
+  write_model(dir / "m.safetensors");
+  write_calibration(dir / "cal.h5", two_layer_file());
+  auto c = config_for(dir / "m.safetensors", dir / "q.safetensors", dir / "cal.h5");
+  c.budget.target_bpw = 3.5;
+  const auto r = run_quietly(c);
+  ASSERT_EQ(r.status, aq::JobStatus::Succeeded) << r.error.message();
+  EXPECT_LE(r.bits_per_weight(), 3.5 + 1e-9);
+  for (const char* name : {"blocks.0.attn.qkv.weight", "blocks.0.mlp.fc1.weight"}) {
+    const auto& t = find(r, name);
+    EXPECT_NE(t.reason.find("relative output error"), std::string::npos) << t.reason;
+    ASSERT_TRUE(t.output_error);
+    EXPECT_TRUE(t.output_error->compensated);
+  }
+}
+
+}  // namespace
