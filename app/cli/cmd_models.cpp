@@ -2,7 +2,9 @@
 #include <cstdio>
 
 #include "cli_support.h"
+#include "demo/synthetic_calibration.h"
 #include "demo/synthetic_model.h"
+#include "io/model_source.h"
 #include "plan/keep_rules.h"
 
 namespace aqcli {
@@ -36,6 +38,50 @@ int cmd_make_model(int argc, char** argv) {
   if (!status) return report_error(status.error());
   std::printf("%s: %s, %lld parameters\n", output->c_str(), std::string(aq::preset_name(*preset)).c_str(),
               (long long)aq::preset_params(*preset));
+  return kOk;
+}
+
+int cmd_make_calibration(int argc, char** argv) {
+  Args args(argc, argv, 2);
+  if (args.flag("--help", "-h"))
+    return std::fputs(
+               "usage: arrowquant-cli make-calibration MODEL -o OUT.h5 [--buckets N] [--seed N] [--diag-above K]\n\n"
+               "Writes a deterministic synthetic calibration file (docs/CALIBRATION.md) for MODEL: for every\n"
+               "float tensor of rank 2 or more, per bucket, H = X^T X of synthetic activations (correlated\n"
+               "channels, a few loud ones). For trying and benchmarking --calibration without a recorder;\n"
+               "real calibration comes from scripts/calibrate.py. Layers wider than --diag-above (default\n"
+               "8192) get the diagonal only.\n",
+               stdout),
+           kOk;
+  const auto output = args.value("--output", "-o");
+  aq::SyntheticCalibrationOptions options;
+  if (auto v = args.value("--buckets")) {
+    auto n = parse_count(*v);
+    if (!n || *n < 1 || *n > 1000) return usage_error("--buckets must be from 1 to 1000", "make-calibration");
+    options.buckets = int(*n);
+  }
+  if (auto v = args.value("--seed")) {
+    auto n = parse_count(*v);
+    if (!n) return usage_error("--seed must be a number", "make-calibration");
+    options.seed = uint64_t(*n);
+  }
+  if (auto v = args.value("--diag-above")) {
+    auto n = parse_count(*v);
+    if (!n || *n < 1) return usage_error("--diag-above must be a positive number", "make-calibration");
+    options.diag_above = *n;
+  }
+  const auto pos = args.positionals();
+  if (!args.ok()) return usage_error(args.error(), "make-calibration");
+  if (pos.size() != 1 || !output) return usage_error("expected MODEL and -o OUT.h5", "make-calibration");
+  auto source = aq::open_model(pos[0], {});
+  if (!source) return report_error(source.error());
+  const bool tty = stderr_is_terminal();
+  auto status = aq::write_synthetic_calibration(**source, *output, options, [&](double f) {
+    if (tty) std::fprintf(stderr, "\r[%3.0f%%] writing %s", 100 * f, output->c_str());
+  });
+  if (tty) std::fprintf(stderr, "\r\033[K");
+  if (!status) return report_error(status.error());
+  std::printf("%s: synthetic calibration, %d bucket(s)\n", output->c_str(), options.buckets);
   return kOk;
 }
 

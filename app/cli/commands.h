@@ -19,6 +19,7 @@ int cmd_plan(int argc, char** argv);
 int cmd_dequantize(int argc, char** argv);
 int cmd_compare(int argc, char** argv);
 int cmd_make_model(int argc, char** argv);
+int cmd_make_calibration(int argc, char** argv);
 int cmd_demo(int argc, char** argv);
 int cmd_rules(int argc, char** argv);
 

@@ -21,6 +21,7 @@ const char* const kHelp =
     "  dequantize QUANTIZED -o OUT   restore an ordinary F16/F32 safetensors file\n"
     "  compare REFERENCE OTHER       per-tensor error of one model against another\n"
     "  make-model PRESET -o OUT      write a synthetic model (demo, dit-b2, dit-xl2, dream-7b)\n"
+    "  make-calibration MODEL -o OUT write a synthetic calibration file for MODEL (docs/CALIBRATION.md)\n"
     "  demo                          create the built-in demo model and print its path\n"
     "  rules                         print the built-in keep rules\n\n"
     "Run 'arrowquant-cli COMMAND --help' for a command's options.\n\n"
@@ -36,6 +37,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"inspect", aqcli::cmd_inspect},       {"plan", aqcli::cmd_plan},       {"quantize", aqcli::cmd_quantize},
     {"dequantize", aqcli::cmd_dequantize}, {"compare", aqcli::cmd_compare}, {"make-model", aqcli::cmd_make_model},
+    {"make-calibration", aqcli::cmd_make_calibration},
     {"demo", aqcli::cmd_demo},             {"rules", aqcli::cmd_rules},
 };
 

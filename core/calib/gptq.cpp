@@ -1,5 +1,7 @@
 #include "calib/gptq.h"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -35,6 +37,25 @@ RowResult choose_group(const KernelSet& kernels, const QuantScheme& scheme, cons
   g.inv = 1.0f / g.scale;
   g.zero = scheme.symmetric ? float(1 << (scheme.bits - 1)) : fp16_to_f32(g.zero_h);
   return {};
+}
+
+// With J the reversal permutation: J H J = L L^T (the ordinary Cholesky factor), so
+// H^-1 = (J L^-T J)(J L^-1 J) = U^T U with U = J L^-1 J, upper triangular: one factorisation and
+// one triangular inverse, never H^-1 itself. Reversing a k x k array end to end is J . J, so both
+// reversals are std::reverse. L^-1 is solved in column blocks on every thread.
+bool inverse_upper_cholesky(const GptqMath& math, std::vector<float>& h, int64_t k) {
+  std::reverse(h.begin(), h.end());
+  if (!math.cholesky_in_place(h.data(), k)) return false;
+  std::vector<float> inv(h.size(), 0.0f);
+  constexpr int64_t kBlock = 256;
+  tbb::parallel_for(int64_t(0), (k + kBlock - 1) / kBlock, [&](int64_t b) {
+    math.lower_inverse_columns(h.data(), k, b * kBlock, std::min(k, (b + 1) * kBlock), inv.data());
+  });
+  std::reverse(inv.begin(), inv.end());
+  h = std::move(inv);
+  for (int64_t i = 0; i < k; ++i)
+    if (!(h[std::size_t(i * k + i)] > 0.0f) || !std::isfinite(h[std::size_t(i * k + i)])) return false;
+  return true;
 }
 
 }  // namespace
@@ -73,7 +94,7 @@ Result<GptqFactor> make_gptq_factor(std::vector<float> h, int64_t k, bool diagon
     f.u = h;
     const float add = float(damping * mean);
     for (int64_t i = 0; i < k; ++i) f.u[std::size_t(i * k + i)] += add;
-    if (math.inverse_upper_cholesky(f.u.data(), k)) {
+    if (inverse_upper_cholesky(math, f.u, k)) {
       f.damping = damping;
       if (attempt > 0)
         note = "the calibration matrix is not positive definite: damping raised from " +

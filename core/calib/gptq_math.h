@@ -8,10 +8,13 @@ namespace aq {
 
 struct GptqMath {
   const char* name;  // "scalar" or "avx2"
-  /// h: a symmetric positive-definite k x k matrix (row-major). On success it is replaced by U,
-  /// the upper-triangular factor with H^-1 = U^T U, and true is returned; false when H is not
-  /// positive definite (h is then unspecified).
-  bool (*inverse_upper_cholesky)(float* h, int64_t k);
+  /// a: a symmetric positive-definite k x k matrix. Replaced by its Cholesky factor L (A = L L^T)
+  /// in the lower triangle, column-major (the upper triangle is left as it was); false when A is
+  /// not positive definite.
+  bool (*cholesky_in_place)(float* a, int64_t k);
+  /// Columns [c0, c1) of L^-1 for that factor, written row-major into `inv` (k x k; only the
+  /// block's rows c0.. are written, the rest of those columns is zero). Blocks are independent.
+  void (*lower_inverse_columns)(const float* l, int64_t k, int64_t c0, int64_t c1, float* inv);
   /// C[m x n] -= A[m x depth] * B[depth x n]; row-major, with leading dimensions.
   void (*subtract_product)(float* c, int64_t ldc, const float* a, int64_t lda, const float* b, int64_t ldb, int64_t m,
                            int64_t n, int64_t depth);

@@ -13,5 +13,5 @@ namespace aq::gptq_avx2 {
 #include "calib/gptq_math.inc"
 
 extern const GptqMath kMath;
-const GptqMath kMath{"avx2", inverse_upper_cholesky, subtract_product, add_gram};
+const GptqMath kMath{"avx2", cholesky_in_place, lower_inverse_columns, subtract_product, add_gram};
 }  // namespace aq::gptq_avx2

@@ -25,7 +25,7 @@ double frobenius_dot(const float* a, const float* b, int64_t n) {
 }
 
 const GptqMath& scalar_gptq_math() {
-  static const GptqMath m{"scalar", gptq_scalar::inverse_upper_cholesky, gptq_scalar::subtract_product,
+  static const GptqMath m{"scalar", gptq_scalar::cholesky_in_place, gptq_scalar::lower_inverse_columns, gptq_scalar::subtract_product,
                           gptq_scalar::add_gram};
   return m;
 }

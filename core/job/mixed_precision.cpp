@@ -162,7 +162,11 @@ Status apply_budget(const BudgetContext& ctx, const BudgetOptions& budget, Plan&
   std::vector<std::vector<QuantScheme>> schemes;
   uint64_t fixed = 0;
   for (const TensorPlan& p : plan.tensors) {
-    auto s = p.quantized() && !p.user_rule ? candidate_schemes(tensors[p.index], p.scheme) : std::vector<QuantScheme>{};
+    // With a calibration file the budget is spent on output errors only: a tensor without data
+    // would bring a weight error, which is on another scale, so it keeps its default scheme.
+    const bool measurable = !ctx.calibration || ctx.calibration->find(tensors[p.index].name);
+    auto s = p.quantized() && !p.user_rule && measurable ? candidate_schemes(tensors[p.index], p.scheme)
+                                                         : std::vector<QuantScheme>{};
     if (s.empty()) {
       fixed += p.output_bytes;
       continue;

@@ -4,7 +4,8 @@
 // on a sample of the tensor's rows, and allocate_budget() (plan/budget.h) picks one per tensor.
 // The error measured is the output error under the calibration H when the tensor has one (its
 // compensation included, so what is measured is what will be written), the activation-weighted
-// error for a 'diag' layer, and the weight error otherwise.
+// error for a 'diag' layer, and the weight error without a calibration file. With a file, tensors
+// it has no data for keep their default scheme: their weight error would not compare.
 #include <string>
 #include <vector>
 

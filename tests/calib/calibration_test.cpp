@@ -6,6 +6,9 @@
 #include <cmath>
 
 #include "calibration_fixture.h"
+#include "calib/calibration_file.h"
+#include "demo/synthetic_calibration.h"
+#include "io/model_source.h"
 #include "io/logical_model.h"
 #include "job/job.h"
 #include "model_fixtures.h"
@@ -199,6 +202,57 @@ TEST(Calibration, SizeBudgetMeasuresTheOutputError) {
     ASSERT_TRUE(t.output_error);
     EXPECT_TRUE(t.output_error->compensated);
   }
+}
+
+}  // namespace
+
+namespace {
+
+// make-calibration's generator writes a file the reader accepts, one layer per rank-2+ float
+// tensor with the tensor's width, and a calibrated run on it compensates.
+TEST(Calibration, SyntheticCalibrationFileIsReadAndUsed) {
+  TempDir dir;
+  write_model(dir / "m.safetensors");
+  auto source = aq::open_model(dir / "m.safetensors");
+  ASSERT_TRUE(source.ok());
+  aq::SyntheticCalibrationOptions options;
+  options.buckets = 3;
+  options.diag_above = 100;  // the 128-wide tensor gets the diagonal only
+  ASSERT_TRUE(aq::write_synthetic_calibration(**source, dir / "syn.h5", options).ok());
+  auto cal = aq::CalibrationFile::open(dir / "syn.h5");
+  ASSERT_TRUE(cal.ok()) << cal.error().message();
+  EXPECT_EQ((*cal)->buckets(), 3);
+  EXPECT_EQ((*cal)->layer_count(), 2u);  // the bias is 1-D
+  ASSERT_TRUE((*cal)->find("blocks.0.attn.qkv.weight"));
+  EXPECT_EQ((*cal)->find("blocks.0.attn.qkv.weight")->k, 64);
+  EXPECT_FALSE((*cal)->find("blocks.0.attn.qkv.weight")->diagonal);
+  EXPECT_TRUE((*cal)->find("blocks.0.mlp.fc1.weight")->diagonal);
+  const auto r = run_quietly(config_for(dir / "m.safetensors", "", dir / "syn.h5"));
+  ASSERT_EQ(r.status, aq::JobStatus::Succeeded) << r.error.message();
+  EXPECT_TRUE(find(r, "blocks.0.attn.qkv.weight").output_error->compensated);
+  EXPECT_FALSE(find(r, "blocks.0.mlp.fc1.weight").output_error->compensated);
+}
+
+}  // namespace
+
+namespace {
+
+// Output errors and weight errors are on different scales: under a budget with a calibration
+// file, a tensor the file has no data for keeps its default scheme.
+TEST(Calibration, SizeBudgetLeavesTensorsWithoutDataAtTheirDefault) {
+  TempDir dir;
+  write_model(dir / "m.safetensors");
+  CalFile f;
+  f.layers = {hessian_layer("blocks.0.attn.qkv.weight", 64, 11)};
+  write_calibration(dir / "cal.h5", f);
+  auto c = config_for(dir / "m.safetensors", "", dir / "cal.h5");
+  c.budget.target_bpw = 5.0;
+  const auto r = run_quietly(c);
+  ASSERT_EQ(r.status, aq::JobStatus::Succeeded) << r.error.message();
+  EXPECT_NE(find(r, "blocks.0.attn.qkv.weight").reason.find("size budget"), std::string::npos);
+  const auto& other = find(r, "blocks.0.mlp.fc1.weight");
+  EXPECT_EQ(other.reason.rfind("default: ", 0), 0u) << other.reason;
+  EXPECT_EQ(other.scheme, c.plan.scheme);
 }
 
 }  // namespace
