@@ -43,6 +43,7 @@
 #include "ui/report/report_builder.h"
 #include "ui/report/report_exporter.h"
 #include "ui/settings/app_settings.h"
+#include "ui/settings/calibration_group.h"
 #include "ui/settings/estimate_view.h"
 #include "ui/settings/recent_files_menu.h"
 #include "ui/settings/settings_panel.h"
@@ -281,6 +282,8 @@ void MainWindow::connectParts() {
   connect(loader_, &ModelLoader::failed, this, &MainWindow::onModelFailed);
 
   connect(settings_, &SettingsPanel::changed, this, &MainWindow::onSettingsChanged);
+  connect(settings_->calibration(), &CalibrationGroup::inspected, live_,
+          [this](const CalibrationSummary& c) { live_->setBucketEdges(c.path, c.edges); });
   connect(estimator_, &Estimator::measuring, estimateView_, &EstimateView::showMeasuring);
   connect(estimator_, &Estimator::estimated, estimateView_, &EstimateView::showEstimate);
 
@@ -383,6 +386,11 @@ bool MainWindow::startCompare(const std::vector<int>& bits) {
 }
 
 bool MainWindow::startRuns(const std::vector<aq::JobConfig>& configs) {
+  if (const QString why = settings_->calibration()->problem(); !why.isEmpty()) {  // an unusable calibration file
+    log_->error("Run not started: " + why);
+    banner_->showError("Run not started", why);
+    return false;
+  }
   const QStringList existing = existingOutputs(configs);
   if (!existing.isEmpty() && !confirmOverwrite_(this, existing)) {
     log_->info(QString("Run not started: %1 existing output file(s) kept").arg(existing.size()));
@@ -416,7 +424,7 @@ void MainWindow::onJobStarting(int index, int total, const aq::JobConfig& config
                                  : QString("Quantizing: %1").arg(description);
   statusBar()->clearMessage();
   layerModel_->clearResults();
-  live_->startRun(label);
+  live_->startRun(label, qstr(config.calibration.file.string()));
   progress_->start(what);
   log_->info(what + " — " + QFileInfo(modelPath_).fileName());
 }

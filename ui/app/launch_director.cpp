@@ -9,6 +9,7 @@
 #include "ui/compare/comparison_view.h"
 #include "ui/job/job_controller.h"
 #include "ui/main_window.h"
+#include "ui/settings/settings_panel.h"
 
 // Resources live in the static aq_ui library; the linker keeps them only when referenced, and
 // Q_INIT_RESOURCE must be called outside any namespace.
@@ -32,6 +33,11 @@ LaunchDirector::LaunchDirector(MainWindow* window, LaunchOptions options, QObjec
 void LaunchDirector::start() {
   if (!opts_.theme.isEmpty()) window_->setDarkTheme(opts_.theme == "dark");
   if (opts_.windowSize.isValid()) window_->resize(opts_.windowSize);
+  if (!opts_.calibration.isEmpty()) {  // like choosing it in the settings (and remembered the same way)
+    RunSettings s = window_->settingsPanel()->settings();
+    s.calibration.file = opts_.calibration;
+    window_->settingsPanel()->setSettings(s);
+  }
   connect(window_, &MainWindow::modelLoaded, this, &LaunchDirector::onModelLoaded);
   connect(window_, &MainWindow::modelFailed, this, [this] {
     if (!opts_.screenshot.isEmpty()) screenshotSoon();  // document the error view too

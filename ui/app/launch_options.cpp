@@ -1,6 +1,7 @@
 #include "ui/app/launch_options.h"
 
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <cstdlib>
 
 #include "quant/scheme_traits.h"
@@ -19,12 +20,14 @@ ParseOutcome parseLaunchOptions(const QStringList& args, LaunchOptions& out, QSt
   const QCommandLineOption compareDemo("compare-demo", "Same as --demo --compare 2,4,8.");
   const QCommandLineOption theme("theme", "light or dark (overrides the saved theme).", "THEME");
   const QCommandLineOption size("window-size", "Initial window size, e.g. 1500x950.", "WxH");
+  const QCommandLineOption calibration("calibration", "Quantize with this calibration file (docs/CALIBRATION.md).",
+                                       "FILE");
   QCommandLineOption shot("screenshot", "Save a PNG of the window, then quit.", "FILE");
   QCommandLineOption shotAfter("screenshot-after-ms", "Delay before the screenshot.", "MS", "0");
   QCommandLineOption shotAt("screenshot-at-progress", "Take it when a run passes this fraction.", "F");
   QCommandLineOption stay("screenshot-stay", "Keep running after the screenshot.");
   for (QCommandLineOption* o : {&shot, &shotAfter, &shotAt, &stay}) o->setFlags(QCommandLineOption::HiddenFromHelp);
-  p.addOptions({help, version, demo, run, compare, compareDemo, theme, size, shot, shotAfter, shotAt, stay});
+  p.addOptions({help, version, demo, run, compare, compareDemo, theme, size, calibration, shot, shotAfter, shotAt, stay});
   p.addPositionalArgument("model", "A .safetensors file, a sharded index, an HDF5 file or a diffusers folder.", "[model]");
 
   const bool ok = p.parse(args);
@@ -71,6 +74,7 @@ ParseOutcome parseLaunchOptions(const QStringList& args, LaunchOptions& out, QSt
     const QStringList wh = p.value(size).split('x');
     if (wh.size() == 2) out.windowSize = QSize(wh[0].toInt(), wh[1].toInt());
   }
+  if (p.isSet(calibration)) out.calibration = QFileInfo(p.value(calibration)).absoluteFilePath();
   out.screenshot = p.value(shot);
   out.screenshotAfterMs = p.value(shotAfter).toInt();
   if (p.isSet(shotAt)) out.screenshotAtProgress = p.value(shotAt).toDouble();

@@ -14,6 +14,7 @@ struct LaunchOptions {
   std::vector<int> compareBits;  // run these bit widths and show the comparison
   QString theme;                 // "light" / "dark": overrides the saved theme
   QSize windowSize;              // initial window size, if valid
+  QString calibration;           // calibration file for the runs (Settings ▸ Calibration)
   // Self-screenshots, for documentation (hidden from --help).
   QString screenshot;             // PNG path; the window grabs itself
   int screenshotAfterMs = 0;      // delay after the trigger

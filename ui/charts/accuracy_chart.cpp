@@ -32,8 +32,20 @@ double metricValue(AccuracyMetric m, const aq::TensorMetrics& t) {
   return std::isfinite(v) ? v : std::numeric_limits<double>::quiet_NaN();
 }
 
+double outputMetricValue(AccuracyMetric m, const aq::OutputError& e) {
+  double v = std::numeric_limits<double>::quiet_NaN();
+  if (m == AccuracyMetric::Sqnr) v = e.sqnr_db;
+  else if (m == AccuracyMetric::RelError && e.relative >= 0) v = 100.0 * std::sqrt(e.relative);
+  return std::isfinite(v) ? v : std::numeric_limits<double>::quiet_NaN();
+}
+
+namespace {
+// What the two lines of a calibrated run measure, in the legend and the title.
+QString shortMetric(AccuracyMetric m) { return m == AccuracyMetric::Sqnr ? "SQNR" : "error"; }
+}  // namespace
+
 AccuracyChart::AccuracyChart(QWidget* parent, const QString& key, const QString& title)
-    : QtChartPanel(key, title, parent) {
+    : QtChartPanel(key, title, parent), baseTitle_(title) {
   metricBox_ = new QComboBox;
   metricBox_->setObjectName("metric");
   for (auto m : {AccuracyMetric::Sqnr, AccuracyMetric::Cosine, AccuracyMetric::RelError})
@@ -52,11 +64,14 @@ AccuracyChart::AccuracyChart(QWidget* parent, const QString& key, const QString&
 }
 
 void AccuracyChart::clear() {
-  for (auto& r : runs_) {
-    chart()->removeSeries(r.series);
-    delete r.series;
-  }
+  for (auto& r : runs_)
+    for (QLineSeries* series : {r.series, r.output}) {
+      if (!series) continue;
+      chart()->removeSeries(series);
+      delete series;
+    }
   runs_.clear();
+  chart()->setTitle(baseTitle_);
   x_->setRange(0, 10);
   y_->setTitleText(metricName(metric_));
   y_->setRange(0, metric_ == AccuracyMetric::Cosine ? 1 : 40);
@@ -64,8 +79,19 @@ void AccuracyChart::clear() {
 
 int AccuracyChart::pointCount() const {
   int n = 0;
-  for (const auto& r : runs_) n += int(r.series->count());
+  for (const auto& r : runs_) n += int(r.series->count()) + (r.output ? int(r.output->count()) : 0);
   return n;
+}
+
+int AccuracyChart::outputPointCount() const {
+  int n = 0;
+  for (const auto& r : runs_) n += r.output ? int(r.output->count()) : 0;
+  return n;
+}
+
+QList<QPointF> AccuracyChart::outputPoints(int run) const {
+  if (run < 0 || run >= runCount() || !runs_[std::size_t(run)].output) return {};
+  return runs_[std::size_t(run)].output->points();
 }
 
 AccuracyChart::Run& AccuracyChart::runFor(const QString& label) {
@@ -80,9 +106,22 @@ AccuracyChart::Run& AccuracyChart::runFor(const QString& label) {
   connect(s, &QLineSeries::hovered, this, [this, i](const QPointF& p, bool on) {
     if (i < runs_.size()) hovered(runs_[i], p, on);
   });
+  rename();  // a second run changes how a calibrated run's lines are named
   restyle();
   hookLegend();
   return runs_.back();
+}
+
+void AccuracyChart::addOutputSeries(Run& r, std::size_t i) {
+  r.output = new QLineSeries;
+  r.output->setPointsVisible(true);
+  attach(r.output, x_, y_);
+  connect(r.output, &QLineSeries::hovered, this, [this, i](const QPointF& p, bool on) {
+    if (i < runs_.size()) hovered(runs_[i], p, on);
+  });
+  rename();
+  restyle();
+  hookLegend();
 }
 
 void AccuracyChart::addResults(const QString& run, const std::vector<aq::TensorResult>& results) {
@@ -90,11 +129,12 @@ void AccuracyChart::addResults(const QString& run, const std::vector<aq::TensorR
   bool added = false;
   for (const auto& t : results) {
     if (!t.quantized()) continue;
-    Point p{double(t.index), qstr(t.name), t.metrics};
+    if (t.output_error && !r.output) addOutputSeries(r, std::size_t(&r - runs_.data()));
+    added = true;
+    Point p{double(t.index), qstr(t.name), t.metrics, t.output_error};
     auto pos = std::lower_bound(r.points.begin(), r.points.end(), p.x,
                                 [](const Point& a, double x) { return a.x < x; });
     r.points.insert(pos, std::move(p));  // batch mode finishes tensors out of order
-    added = true;
   }
   if (!added) return;
   refill(r);
@@ -109,6 +149,33 @@ void AccuracyChart::refill(Run& r) {
     if (!std::isnan(v)) pts.append({p.x, v});
   }
   r.series->replace(pts);
+  if (!r.output) return;
+  QList<QPointF> out;
+  for (const auto& p : r.points) {
+    const double v = p.out ? outputMetricValue(metric_, *p.out) : std::numeric_limits<double>::quiet_NaN();
+    if (!std::isnan(v)) out.append({p.x, v});
+  }
+  r.output->replace(out);
+}
+
+void AccuracyChart::rename() {
+  // Cosine has no output counterpart: the output lines step aside and the chart reads as without
+  // calibration.
+  // With one run (the live chart) the legend just names the two lines; with several (a
+  // comparison) each run's label comes first.
+  bool calibrated = false;
+  const bool paired = metric_ != AccuracyMetric::Cosine;
+  const bool single = runs_.size() == 1;
+  const QString what = shortMetric(metric_);
+  for (auto& r : runs_) {
+    if (!r.output) continue;
+    calibrated = true;
+    r.series->setName(!paired ? r.label : single ? "weight " + what : r.label + " weight");
+    r.output->setName(single ? "output " + what : r.label + " output");
+    r.output->setVisible(paired);
+    r.output->setProperty("aqNoLegend", !paired);
+  }
+  chart()->setTitle(calibrated && paired ? QString("Per-layer %1: output vs weight").arg(what) : baseTitle_);
 }
 
 void AccuracyChart::setMetric(AccuracyMetric m) {
@@ -118,17 +185,22 @@ void AccuracyChart::setMetric(AccuracyMetric m) {
   metric_ = m;
   y_->setTitleText(metricName(m));
   for (auto& r : runs_) refill(r);
+  rename();
+  hookLegend();
   resetZoom();
 }
 
 void AccuracyChart::rescale() {
   double x0 = std::numeric_limits<double>::infinity(), x1 = -x0, y0 = x0, y1 = -x0;
   for (const auto& r : runs_)
-    for (const QPointF& p : r.series->points()) {
-      x0 = std::min(x0, p.x());
-      x1 = std::max(x1, p.x());
-      y0 = std::min(y0, p.y());
-      y1 = std::max(y1, p.y());
+    for (const QLineSeries* s : {r.series, r.output}) {
+      if (!s) continue;  // (the output series holds no points for cosine)
+      for (const QPointF& p : s->points()) {
+        x0 = std::min(x0, p.x());
+        x1 = std::max(x1, p.x());
+        y0 = std::min(y0, p.y());
+        y1 = std::max(y1, p.y());
+      }
     }
   if (x0 > x1) return;
   fitAxis(x_, x0, x1, false);
@@ -142,9 +214,20 @@ void AccuracyChart::rescale() {
 
 void AccuracyChart::restyle() {
   for (std::size_t i = 0; i < runs_.size(); ++i) {
-    QPen pen(seriesColor(int(i)), 1.6);
-    runs_[i].series->setPen(pen);
-    runs_[i].series->setMarkerSize(5);
+    Run& r = runs_[i];
+    const QColor c = seriesColor(int(i));
+    if (!r.output) {
+      r.series->setPen(QPen(c, 1.6));
+      r.series->setMarkerSize(5);
+      continue;
+    }
+    // The output metric is the primary line; the weight metric stays for reference, faded.
+    QColor faded = c;
+    faded.setAlphaF(0.5);
+    r.series->setPen(QPen(faded, 1.2, Qt::DashLine));
+    r.series->setPointsVisible(false);
+    r.output->setPen(QPen(c, 2.0));
+    r.output->setMarkerSize(4);
   }
 }
 
@@ -153,9 +236,18 @@ void AccuracyChart::hovered(const Run& r, QPointF p, bool on) {
   auto it = std::min_element(r.points.begin(), r.points.end(), [&](const Point& a, const Point& b) {
     return std::abs(a.x - p.x()) < std::abs(b.x - p.x());
   });
-  showTip(QString("<b>%1</b><br>%2<br>SQNR %3 · cosine %4 · rel. error %5")
-              .arg(it->name.toHtmlEscaped(), r.label.toHtmlEscaped(), formatDb(it->m.sqnr_db),
-                   formatCosine(it->m.cosine), formatPercent(it->m.rel_fro_error)));
+  QString out;
+  if (it->out)
+    out = QString("<br>output SQNR %1 · output error %2<br>damping %3, %4")
+              .arg(formatDb(it->out->sqnr_db), formatPercent(std::sqrt(std::max(0.0, it->out->relative))),
+                   formatPercent(it->out->damping),
+                   it->out->compensated ? QString("compensated") : QString("not compensated (diagonal only)"));
+  else if (r.output)
+    out = "<br>no calibration data for this layer (data-free)";
+  showTip(QString("<b>%1</b><br>%2<br>%3 %4 · cosine %5 · rel. error %6%7")
+              .arg(it->name.toHtmlEscaped(), r.label.toHtmlEscaped(), r.output ? "weight SQNR" : "SQNR",
+                   formatDb(it->m.sqnr_db),
+                   formatCosine(it->m.cosine), formatPercent(it->m.rel_fro_error), out));
 }
 
 }  // namespace aqui

@@ -1,10 +1,17 @@
 #pragma once
-// The three charts that follow a run as it happens: memory, per-layer accuracy, speed.
+// The charts that follow a run as it happens: memory, per-layer accuracy, speed and, for a
+// calibrated run, the output SQNR per layer and timestep bucket (a one-line note stands in for
+// it when the run has no bucket data). Too narrow for four charts, a calibrated run keeps the
+// two per-layer charts.
+#include <QString>
 #include <QWidget>
+#include <cstdint>
+#include <map>
 #include <vector>
 
 #include "ui/job/event_batch.h"
 
+class QLabel;
 class QSplitter;
 
 namespace aqui {
@@ -13,6 +20,7 @@ class ChartPanel;
 class MemoryChart;
 class AccuracyChart;
 class SpeedChart;
+class BucketHeatMap;
 
 class LiveChartsPanel : public QWidget {
   Q_OBJECT
@@ -20,23 +28,40 @@ class LiveChartsPanel : public QWidget {
   explicit LiveChartsPanel(QWidget* parent = nullptr);
 
   /// Empties the charts for a new run; its results will be drawn as `runLabel`.
-  void startRun(const QString& runLabel);
+  /// `calibrationFile`: the run's calibration file, if any (its bucket edges label the heat map).
+  void startRun(const QString& runLabel, const QString& calibrationFile = {});
   void apply(const EventBatch& batch);
   /// Redraws a finished run (picked from the history) in full.
   void showRun(const QString& runLabel, const aq::JobResult& result);
+  /// The bucket_edges of a calibration file, once read (empty when it has none).
+  void setBucketEdges(const QString& calibrationFile, std::vector<int64_t> edges);
 
   MemoryChart* memory() const { return memory_; }
   AccuracyChart* accuracy() const { return accuracy_; }
   SpeedChart* speed() const { return speed_; }
+  BucketHeatMap* heatMap() const { return heatMap_; }
+  /// The one-line note under the charts: what the heat map needs while it has no data, or that
+  /// memory and speed are folded away while the panel is too narrow for four charts.
+  QLabel* note() const { return note_; }
+  /// The charts to export: the heat map only when it has data.
   std::vector<ChartPanel*> charts() const;
   QSplitter* splitter() const { return splitter_; }
 
+ protected:
+  void resizeEvent(QResizeEvent* e) override;
+
  private:
+  void arrange();  // which charts show, after data or width changed
+
   MemoryChart* memory_;
   AccuracyChart* accuracy_;
   SpeedChart* speed_;
+  BucketHeatMap* heatMap_;
+  QLabel* note_;
   QSplitter* splitter_;
   QString label_;
+  QString calibration_;                                  // the current run's file
+  std::map<QString, std::vector<int64_t>> bucketEdges_;  // by calibration file
 };
 
 }  // namespace aqui

@@ -1,18 +1,10 @@
 #include "ui/charts/qt_chart_panel.h"
 
-#include <QBuffer>
-#include <QClipboard>
 #include <QCursor>
-#include <QFileDialog>
-#include <QGuiApplication>
-#include <QMenu>
-#include <QMessageBox>
 #include <QGraphicsScene>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPainter>
-#include <QRegularExpression>
-#include <QSvgGenerator>
 #include <QToolButton>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -23,7 +15,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "ui/charts/chart_exporter.h"
+#include "ui/charts/chart_rendering.h"
+#include "ui/charts/chart_save_button.h"
 #include "ui/charts/zoomable_chart_view.h"
 
 namespace aqui {
@@ -43,15 +36,7 @@ QtChartPanel::QtChartPanel(const QString& key, const QString& title, QWidget* pa
   auto* reset = new QToolButton;
   reset->setText("Reset zoom");
   reset->setAutoRaise(true);
-  auto* save = new QToolButton;
-  save->setText("Save");
-  save->setAutoRaise(true);
-  save->setPopupMode(QToolButton::InstantPopup);
-  auto* menu = new QMenu(save);
-  menu->addAction("Save as PNG…", this, [this] { saveAs("png"); });
-  menu->addAction("Save as SVG…", this, [this] { saveAs("svg"); });
-  menu->addAction("Copy image", this, [this] { QGuiApplication::clipboard()->setImage(renderImage()); });
-  save->setMenu(menu);
+  QToolButton* save = makeChartSaveButton(this);
   controls_->addStretch(1);
   controls_->addWidget(reset);
   controls_->addWidget(save);
@@ -67,14 +52,6 @@ QtChartPanel::QtChartPanel(const QString& key, const QString& title, QWidget* pa
   connect(view_, &ZoomableChartView::resetRequested, this, &QtChartPanel::resetZoom);
   connect(view_, &ZoomableChartView::userZoomed, this, [this] { zoomed_ = true; });
   applyTheme(false);
-}
-
-void QtChartPanel::saveAs(const QString& format) {
-  const QString filter = format == "png" ? "PNG image (*.png)" : "SVG image (*.svg)";
-  const QString path = QFileDialog::getSaveFileName(this, "Save " + title_, key_ + "." + format, filter);
-  if (path.isEmpty()) return;
-  const QString err = format == "png" ? ChartExporter::savePng(*this, path) : ChartExporter::saveSvg(*this, path);
-  if (!err.isEmpty()) QMessageBox::warning(this, "Save chart", err);
 }
 
 void QtChartPanel::resetZoom() {
@@ -174,37 +151,11 @@ void QtChartPanel::paint(QPainter& painter, QSize size) {
 }
 
 QImage QtChartPanel::renderImage(QSize size, qreal scale) {
-  QImage img(size * scale, QImage::Format_ARGB32_Premultiplied);
-  img.setDevicePixelRatio(scale);
-  img.fill(Qt::white);
-  QPainter p(&img);
-  paint(p, size);
-  p.end();
-  return img;
+  return renderChartImage(size, scale, [&](QPainter& p) { paint(p, size); });
 }
 
 QByteArray QtChartPanel::renderSvg(QSize size) {
-  QByteArray bytes;
-  QBuffer buffer(&bytes);
-  buffer.open(QIODevice::WriteOnly);
-  QSvgGenerator gen;
-  gen.setOutputDevice(&buffer);
-  gen.setSize(size);
-  gen.setViewBox(QRect(QPoint(0, 0), size));
-  gen.setTitle(title_);
-  gen.setDescription("ArrowQuant chart: " + title_);
-  QPainter p(&gen);
-  paint(p, size);
-  p.end();
-  // QSvgGenerator states the size in millimetres; pixels keep the drawing at its intended size
-  // in browsers and in QSvgRenderer alike.
-  static const QRegularExpression mm(R"(<svg width="[0-9.]+mm" height="[0-9.]+mm")");
-  const QString head = QString::fromUtf8(bytes.left(200));
-  const auto m = mm.match(head);
-  if (m.hasMatch())
-    bytes.replace(m.capturedStart(), m.capturedLength(),
-                  QString(R"(<svg width="%1" height="%2")").arg(size.width()).arg(size.height()).toUtf8());
-  return bytes;
+  return renderChartSvg(size, title_, [&](QPainter& p) { paint(p, size); });
 }
 
 }  // namespace aqui

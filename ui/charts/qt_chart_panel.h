@@ -51,7 +51,6 @@ class QtChartPanel : public ChartPanel {
   static void fitAxis(QValueAxis* axis, double lo, double hi, bool fromZero);
 
  private:
-  void saveAs(const QString& format);
   void paint(QPainter& painter, QSize size);
   void applyTheme(bool dark);
 

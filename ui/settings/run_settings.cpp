@@ -30,6 +30,7 @@ aq::JobConfig RunSettings::jobConfig(const QString& input) const {
   c.plan = planOptions();
   c.mode = mode;
   c.threads = threads;
+  c.calibration = calibration.options();
   // The GUI draws the memory timeline; a finer period than the CLI's default costs nothing.
   c.memory_sample_ms = 50;
   return c;
@@ -45,6 +46,7 @@ void RunSettings::save(QSettings& s) const {
   s.setValue("threads", threads);
   s.setValue("write_output", write_output);
   s.setValue("output", output);
+  calibration.save(s);
   s.endGroup();
 }
 
@@ -61,6 +63,7 @@ RunSettings RunSettings::load(QSettings& s) {
   r.threads = std::max(0, s.value("threads", r.threads).toInt());
   r.write_output = s.value("write_output", r.write_output).toBool();
   r.output = s.value("output", r.output).toString();
+  r.calibration = CalibrationSettings::load(s);
   s.endGroup();
   return r;
 }

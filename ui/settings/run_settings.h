@@ -3,6 +3,7 @@
 #include <QString>
 
 #include "job/job.h"
+#include "ui/settings/calibration_settings.h"
 
 class QSettings;
 
@@ -17,6 +18,7 @@ struct RunSettings {
   int threads = 0;          // 0: all cores
   bool write_output = true; // false: measure only
   QString output;           // the file written when write_output
+  CalibrationSettings calibration;  // GPTQ from recorded activations; off without a file
 
   aq::QuantScheme scheme() const;
   aq::PlanOptions planOptions() const;

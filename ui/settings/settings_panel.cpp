@@ -20,6 +20,7 @@
 
 #include "io/output_formats.h"
 #include "quant/scheme_traits.h"
+#include "ui/settings/calibration_group.h"
 
 namespace aqui {
 namespace {
@@ -97,6 +98,10 @@ void SettingsPanel::build() {
   form->addRow("Method", method_);
   root->addWidget(quantBox);
 
+  calibration_ = new CalibrationGroup;
+  root->addWidget(calibration_);
+  connect(calibration_, &CalibrationGroup::changed, this, &SettingsPanel::onEdited);
+
   auto* execBox = new QGroupBox("Execution");
   auto* execForm = new QFormLayout(execBox);
   mode_ = new QComboBox;
@@ -152,6 +157,7 @@ RunSettings SettingsPanel::settings() const {
   s.threads = threads_->value();
   s.write_output = writeOutput_->isChecked();
   s.output = output_->text().trimmed();
+  s.calibration = calibration_->value();
   return s;
 }
 
@@ -171,6 +177,7 @@ void SettingsPanel::setSettings(const RunSettings& s) {
   threads_->setValue(s.threads);
   writeOutput_->setChecked(s.write_output);
   output_->setText(s.output);
+  calibration_->setValue(s.calibration);
   updating_ = false;
   onEdited();
 }

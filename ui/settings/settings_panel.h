@@ -1,5 +1,5 @@
 #pragma once
-// The run settings form: presets, scheme, execution, output. Emits changed() on every edit.
+// The run settings form: presets, scheme, calibration, execution, output. Emits changed() on every edit.
 #include <QWidget>
 
 #include "ui/settings/presets.h"
@@ -17,6 +17,8 @@ class QToolButton;
 
 namespace aqui {
 
+class CalibrationGroup;
+
 class SettingsPanel : public QWidget {
   Q_OBJECT
  public:
@@ -29,6 +31,7 @@ class SettingsPanel : public QWidget {
   void setModelPath(const QString& modelPath);
   /// Locks the form while a job runs.
   void setRunning(bool running);
+  CalibrationGroup* calibration() const { return calibration_; }
 
  signals:
   void changed(const aqui::RunSettings& settings);
@@ -56,6 +59,7 @@ class SettingsPanel : public QWidget {
   QCheckBox* writeOutput_ = nullptr;
   QLineEdit* output_ = nullptr;
   QToolButton* browse_ = nullptr;
+  CalibrationGroup* calibration_ = nullptr;
   QString modelPath_;
   bool autoOutput_ = true;  // the output path follows the model and bit width until edited
   bool updating_ = false;   // setSettings() in progress: no changed() per field

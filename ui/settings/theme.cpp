@@ -46,4 +46,10 @@ void applyTheme(Theme t) {
                                             : QApplication::style()->standardPalette());
 }
 
+QColor errorTextColor(const QPalette& p) {
+  // Follows the palette rather than the saved theme, so a widget asked during a theme change
+  // (PaletteChange) gets the colour of the palette it is about to be drawn with.
+  return p.color(QPalette::Window).lightness() < 128 ? QColor(0xff, 0x7b, 0x72) : QColor(0xc0, 0x39, 0x2b);
+}
+
 }  // namespace aqui

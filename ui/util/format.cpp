@@ -39,4 +39,10 @@ QString formatPercent(double f) {
   return std::isfinite(f) ? QString::number(100.0 * f, 'f', 3) + " %" : "–";
 }
 
+QString formatBucket(const std::vector<int64_t>& edges, int b) {
+  if (b < 0 || std::size_t(b) + 1 >= edges.size()) return QString("bucket %1").arg(b);
+  const int64_t lo = edges[std::size_t(b)], hi = edges[std::size_t(b) + 1] - 1;
+  return lo == hi ? QString("t %1").arg(lo) : QString("t %1–%2").arg(lo).arg(hi);
+}
+
 }  // namespace aqui

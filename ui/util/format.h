@@ -4,6 +4,7 @@
 #include <QString>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace aqui {
 
@@ -17,5 +18,8 @@ QString formatSeconds(double s);          // "0.84 s", "2 min 05 s"
 QString formatDb(double db);              // "23.41 dB", "exact" for +inf
 QString formatCosine(double c);           // "0.999712"
 QString formatPercent(double fraction);   // "1.23 %"
+/// Timestep bucket b of a calibration file: "t 1–100" from its bucket_edges (the lower edge is
+/// in the bucket, the upper is not), "bucket 3" without edges.
+QString formatBucket(const std::vector<int64_t>& edges, int b);
 
 }  // namespace aqui
