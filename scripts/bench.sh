@@ -182,6 +182,11 @@ run_step e2e "$BIN/aq_bench_e2e" --cli "$CLI" --work "$WORK" --out "$RAW/e2e.jso
 # --- accuracy
 run_step accuracy "$BIN/aq_bench_accuracy" --out "$RAW/accuracy.json" "${ACC_MODELS[@]}"
 
+# --- end to end on a real diffusion model: the MNIST DDPM of ../shared/models, float against
+# dequantized weights (about 5 minutes; without torch/h5py or the model, the JSON says why it was skipped)
+run_step e2e_quality "$PYTHON" bench/e2e_quality.py --cli "$CLI" --work "$WORK/e2e_quality" --out "$RAW/e2e_quality.json" ||
+  { echo "bench.sh: bench/e2e_quality.py failed; its report section will say it did not run." >&2; rm -f "$RAW/e2e_quality.json"; }
+
 if [ "$WITH_7B" = 1 ] && [ "$KEEP" = 0 ]; then
   log "deleting $BENCH_DIR/dream-7b.safetensors (use --keep-models to keep it)"
   rm -f "$BENCH_DIR/dream-7b.safetensors"

@@ -3,7 +3,7 @@
 
 usage: evaluate.py --float W.safetensors --quantized DQ.safetensors
                    [--samples 16 --seed 2 --steps 50 --buckets 10 --threads 1]
-                   [--json out.json] [--png PREFIX]
+                   [--json out.json] [--png PREFIX] [--float-cache FILE.npz]
 
 DQ is a dequantized model (`arrowquant-cli dequantize Q -o DQ.safetensors --dtype f32`, or
 scripts/qdit_baseline.py's output): the same tensor names and shapes as W. Both are loaded into
@@ -20,8 +20,15 @@ Reported:
       psnr_db = 10 log10(1 / MSE(x_q, x_f))
     over all pixels of all samples ("psnr_db"), and the mean of the per-image PSNRs
     ("psnr_db_mean_per_image"). Higher is closer to the float model.
+
+--float-cache FILE.npz: the float model's part (its trajectory z_t, its eps at every step and its
+final samples) is read from FILE when FILE was written for the same float weights (SHA-256),
+samples, seed, steps and torch thread count, else computed as without the option and written
+there. Every figure is the same as without the option (the same values, summed in the same order);
+it only saves the float model's work when many quantized models are compared with one float model.
 """
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -40,7 +47,45 @@ def db(x):
     return float("inf") if x <= 0 else -10 * math.log10(x)
 
 
-def evaluate(float_path, quant_path, samples=16, seed=2, steps=50, buckets=10, png=None):
+def _float_run(f_model, samples, seed, steps, noise):
+    """The float model's trajectory: timesteps, network inputs z_t and eps [steps, n, 1, 28, 28],
+    final samples. Exactly the calls evaluate() makes without a cache."""
+    ts, zs, es = [], [], []
+
+    def on_step(k, t, z):
+        ts.append(t)
+        zs.append(z.clone())
+        es.append(f_model.eps(z, t))
+
+    x_f = mnist_ddpm.sample(f_model, samples, seed, steps, on_step=on_step, noise=noise)
+    return ts, torch.stack(zs), torch.stack(es), x_f
+
+
+def _float_cached(path, float_path, f_model, samples, seed, steps, noise):
+    """_float_run() through the cache file `path`: (ts, zs, es, x_f, "hit" | "written")."""
+    with open(float_path, "rb") as fh:
+        sha = hashlib.sha256(fh.read()).hexdigest()
+    key = json.dumps({"float_sha256": sha, "samples": samples, "seed": seed, "steps": steps, "T": f_model.T,
+                      "threads": torch.get_num_threads(), "torch": torch.__version__}, sort_keys=True)
+    if os.path.exists(path):
+        try:
+            with np.load(path) as c:
+                if str(c["key"]) == key:
+                    return (c["ts"].tolist(), torch.from_numpy(c["zs"]), torch.from_numpy(c["es"]),
+                            torch.from_numpy(c["x_f"]), "hit")
+        except (OSError, KeyError, ValueError):
+            pass
+        print(f"{path}: written for other float weights or settings; recomputing it", file=sys.stderr)
+    ts, zs, es, x_f = _float_run(f_model, samples, seed, steps, noise)
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as fh:
+        np.savez(fh, key=np.array(key), ts=np.array(ts, dtype=np.int64), zs=zs.numpy(), es=es.numpy(),
+                 x_f=x_f.numpy())
+    os.replace(tmp, path)
+    return ts, zs, es, x_f, "written"
+
+
+def evaluate(float_path, quant_path, samples=16, seed=2, steps=50, buckets=10, png=None, float_cache=None):
     f_model, q_model = mnist_ddpm.load(float_path), mnist_ddpm.load(quant_path)
     if f_model.T != q_model.T:
         raise SystemExit("the two models have different schedules")
@@ -62,7 +107,19 @@ def evaluate(float_path, quant_path, samples=16, seed=2, steps=50, buckets=10, p
         nsteps[b] += 1
 
     start = time.time()
-    x_f = mnist_ddpm.sample(f_model, samples, seed, steps, on_step=on_step, noise=noise)
+    cache_state = None
+    if float_cache:
+        ts, zs, es, x_f, cache_state = _float_cached(float_cache, float_path, f_model, samples, seed, steps, noise)
+        with torch.no_grad():
+            for k, t in enumerate(ts):           # the sums of on_step(), in the same order
+                b = bucket_of(t)
+                e_f = es[k].double()
+                e_q = q_model.eps(zs[k], t).double()
+                err[b] += float(((e_q - e_f) ** 2).sum())
+                ref[b] += float((e_f ** 2).sum())
+                nsteps[b] += 1
+    else:
+        x_f = mnist_ddpm.sample(f_model, samples, seed, steps, on_step=on_step, noise=noise)
     x_q = mnist_ddpm.sample(q_model, samples, seed, steps, noise=noise)
     elapsed = time.time() - start
     cf, cq = x_f.clamp(-0.5, 0.5).double(), x_q.clamp(-0.5, 0.5).double()
@@ -81,7 +138,7 @@ def evaluate(float_path, quant_path, samples=16, seed=2, steps=50, buckets=10, p
         rows.append({"bucket": b, "t_from": int(edges[b]), "t_to": int(edges[b + 1] - 1),
                      "steps": int(nsteps[b]), "rel_mse": rel, "sqnr_db": db(rel)})
     total_rel = float(err.sum() / ref.sum())
-    return {
+    out = {
         "float": os.path.abspath(float_path), "quantized": os.path.abspath(quant_path),
         "samples": samples, "seed": seed, "steps": steps, "T": f_model.T,
         "bucket_edges": edges.tolist(), "tensors_differing": len(differing),
@@ -91,6 +148,9 @@ def evaluate(float_path, quant_path, samples=16, seed=2, steps=50, buckets=10, p
                   "psnr_db_min_per_image": float(np.min(psnr_images))},
         "seconds": elapsed,
     }
+    if float_cache:
+        out["float_cache"] = {"path": os.path.abspath(float_cache), "state": cache_state}
+    return out
 
 
 def main():
@@ -104,9 +164,11 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--json")
     p.add_argument("--png", help="write PREFIXfloat.png and PREFIXquantized.png sample grids")
+    p.add_argument("--float-cache", metavar="FILE.npz",
+                   help="read the float model's trajectory from FILE (or compute and write it there)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    r = evaluate(a.float_path, a.quantized, a.samples, a.seed, a.steps, a.buckets, a.png)
+    r = evaluate(a.float_path, a.quantized, a.samples, a.seed, a.steps, a.buckets, a.png, a.float_cache)
     print(f"{os.path.basename(a.quantized)} vs {os.path.basename(a.float_path)}: {a.samples} samples, "
           f"seed {a.seed}, {a.steps} steps, {r['tensors_differing']} tensors differ")
     print("  timesteps    steps  eps rel. MSE  eps SQNR dB")

@@ -4,9 +4,9 @@
 //   aq_bench_report --raw DIR --md FILE.md --html FILE.html --assets DIR
 //
 // DIR holds run.json (bench.sh: profile, commands, timings), kernels.json (Google Benchmark),
-// numpy.json, e2e.json and accuracy.json. Every figure printed comes from those files; a missing
-// file makes its section say so. The llama.cpp SQNR figures are the reference numbers quoted by
-// issue 4 and are labelled as such.
+// numpy.json, e2e.json, accuracy.json and e2e_quality.json. Every figure printed comes from those
+// files; a missing file makes its section say so. The llama.cpp SQNR figures are the reference
+// numbers quoted by issue 4 and are labelled as such.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -25,6 +25,7 @@
 #include "common/layers.h"
 #include "report/bench_data.h"
 #include "report/report_document.h"
+#include "report/section_e2e_quality.h"
 #include "report/svg_chart.h"
 #include "sys/machine.h"
 
@@ -967,7 +968,8 @@ aq::ReportSection raw_section(const fs::path& raw, const fs::path& md_dir) {
       {"kernels.json", "Google Benchmark output of aq_bench_kernels (every repetition and the aggregates)"},
       {"numpy.json", "bench/numpy_baseline.py timings"},
       {"e2e.json", "aq_bench_e2e: every arrowquant-cli run (command, rusage, totals, memory timeline, per-layer figures)"},
-      {"accuracy.json", "aq_bench_accuracy: test matrices and per-model sweeps"}};
+      {"accuracy.json", "aq_bench_accuracy: test matrices and per-model sweeps"},
+      {"e2e_quality.json", "bench/e2e_quality.py: MNIST DDPM float against dequantized weights, every command"}};
   std::error_code ec;
   for (const auto& [f, what] : files)
     if (fs::exists(raw / f)) t.rows.push_back({fs::relative(raw / f, md_dir, ec).string(), what});
@@ -1052,6 +1054,7 @@ int main(int argc, char** argv) {
   for (auto& s : memory_sections(in, w)) doc.sections.push_back(std::move(s));
   if (in.has_e2e) doc.sections.push_back(scaling_section(in, w));
   for (auto& s : accuracy_sections(in, w)) doc.sections.push_back(std::move(s));
+  doc.sections.push_back(e2e_quality_section(raw, assets, w.prefix));
   doc.sections.push_back(raw_section(fs::absolute(raw), md_dir));
 
   // Charts drawn by the desktop application's own chart classes (aq_bench_app_charts), if built.
