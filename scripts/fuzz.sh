@@ -3,7 +3,8 @@
 #   - the generator/mutation loops of tests/fuzz (aq_fuzz_tests: safetensors headers, packed
 #     metadata for dequantize/compare, sharded indexes, CLI argument vectors), each given a slice
 #     of the time through AQ_FUZZ_SECONDS, after a replay of tests/fuzz/corpus;
-#   - the HDF5 and GGUF mutation loops of tests/io/hdf5_fuzz_test.cpp and gguf_fuzz_test.cpp;
+#   - the HDF5 and GGUF mutation loops of tests/io/hdf5_fuzz_test.cpp and gguf_fuzz_test.cpp, and
+#     the calibration-file loop of tests/calib/calibration_bad_input_test.cpp;
 #   - the libFuzzer targets of tests/fuzz/libfuzzer (clang), each for its slice.
 # Builds into build-fuzz-asan (-DAQ_SANITIZE=ON, the default compiler) and build-fuzz-libfuzzer
 # (clang, -DAQ_BUILD_FUZZERS=ON), no GUI, no benchmarks, with AQ_FUZZ_JOBS parallel jobs (default 1).
@@ -76,6 +77,7 @@ exec 9>"$BUILD/.fuzz-build.lock"
 if command -v flock >/dev/null && ! flock -n 9; then log "another fuzz.sh is building in $BUILD: waiting"; flock 9; fi
 gtest_targets=(aq_fuzz_tests arrowquant-cli)
 { [ -f "$HDF5_FUZZ" ] || [ -f "$ROOT/tests/io/gguf_fuzz_test.cpp" ]; } && gtest_targets+=(aq_io_tests)
+[ -d "$ROOT/tests/calib" ] && gtest_targets+=(aq_calib_tests)
 build "$BUILD" asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAQ_SANITIZE=ON -- "${gtest_targets[@]}"
 LIBFUZZER_BUILD=${AQ_FUZZ_LIBFUZZER_BUILD_DIR:-$ROOT/build-fuzz-libfuzzer}
 build "$LIBFUZZER_BUILD" libfuzzer -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER="$C_BIN" \
@@ -110,6 +112,7 @@ libfuzzers=(aq_fuzz_safetensors_header aq_fuzz_index_json aq_fuzz_packed_metadat
 declare -A seeds_of=([aq_fuzz_safetensors_header]=safetensors [aq_fuzz_index_json]=index_json [aq_fuzz_packed_metadata]=packed_metadata)
 wsum=0; for w in "${weights[@]}"; do wsum=$((wsum + w)); done
 [ -n "$hdf5_filter" ] && wsum=$((wsum + 2))
+[ -d "$ROOT/tests/calib" ] && wsum=$((wsum + 1))
 units=$((wsum + 2 * ${#libfuzzers[@]}))  # each libFuzzer target weighs 2
 replay_reserve=$(( TOTAL / 20 )); [ "$replay_reserve" -lt 5 ] && replay_reserve=5
 budget=$(( TOTAL - replay_reserve )); [ "$budget" -lt "$units" ] && budget=$units
@@ -154,7 +157,7 @@ run_gtest() {  # name filter seconds [extra env...]
   grep -E 'fuzz-FINDING|fuzz-HANG|ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|^\[  FAILED' "$out" | head -5 | sed 's/^/    /'
 }
 
-log "seed $SEED; $TOTAL s in total: corpus replay, then ${#gtest_loops[@]} loops$([ -n "$hdf5_filter" ] && echo " + the HDF5 loop") + ${#libfuzzers[@]} libFuzzer targets"
+log "seed $SEED; $TOTAL s in total: corpus replay, then ${#gtest_loops[@]} loops$([ -n "$hdf5_filter" ] && echo " + the HDF5 loop")$([ -d "$ROOT/tests/calib" ] && echo " + the calibration loop") + ${#libfuzzers[@]} libFuzzer targets"
 run_start=$(date +%s)
 
 log "corpus replay"
@@ -166,29 +169,31 @@ for i in "${!gtest_loops[@]}"; do
   run_gtest "${gtest_loops[$i]}" "${gtest_loops[$i]}" "$secs"
 done
 
+# A loop that knows only AQ_FUZZ_ITERATIONS: calibrated on 20 iterations, then scaled to its slice.
+# A sanitizer report from a probe's child whose faulting frame is inside libhdf5 is a bug of
+# libhdf5 on a corrupt file, contained by design (the parent refuses the file): counted apart.
+run_iteration_loop() {  # name binary filter seconds
+  local name=$1 bin=$2 filter=$3 secs=$4 t0 t1 iters start end rc ours contained finds done_iters
+  log "$name loop ($filter): calibrating"
+  t0=$(date +%s.%N); AQ_FUZZ_ITERATIONS=20 "$bin" --gtest_filter="$filter" >"$LOGS/$name-calibrate.log" 2>&1; t1=$(date +%s.%N)
+  iters=$(awk -v s="$secs" -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", 20 * s / (b - a + 0.01) }'); [ "$iters" -lt 20 ] && iters=20
+  log "$name loop: AQ_FUZZ_ITERATIONS=$iters (about ${secs} s)"
+  start=$(date +%s.%N)
+  AQ_FUZZ_ITERATIONS=$iters "$bin" --gtest_filter="$filter" >"$LOGS/$name.log" 2>&1; rc=$?
+  end=$(date +%s.%N)
+  read -r ours contained < <(sanitizer_reports "$LOGS/$name.log")
+  finds=$(( $(grep -cE '^\[  FAILED|: Failure$|runtime error:' "$LOGS/$name.log") + ours ))
+  [ "$contained" != 0 ] && log "$name loop: $contained libhdf5 fault(s) contained by the probe's child; inputs in $ART (libhdf5-probe-crash-*.h5)"
+  grep -E '^\[  FAILED|: Failure$|runtime error:' "$LOGS/$name.log" | head -5 | sed 's/^/    /'
+  done_iters=$(sed -nE 's/^\[ fuzz +\] [^:]+: ([0-9]+) iterations.*/\1/p' "$LOGS/$name.log" | awk "{ s += \$1 } END { if (NR) print s }")
+  record "$name" "${done_iters:-$iters}" "$(fsub "$end" "$start")" "$finds" "$([ $rc = 0 ] && echo ok || echo "failed(rc=$rc)")"
+}
+
 if [ -n "$hdf5_filter" ]; then
-  secs=$(slice 2)
-  io_tests=$BUILD/tests/aq_io_tests
-  if grep -q AQ_FUZZ_SECONDS "${io_fuzz_files[@]}"; then
-    log "HDF5 loop ($hdf5_filter) for ${secs} s"
-    run_gtest hdf5 "$hdf5_filter" "$secs"
-  else  # it knows only AQ_FUZZ_ITERATIONS: calibrate on a few iterations, then scale
-    log "HDF5 loop ($hdf5_filter): calibrating"
-    t0=$(date +%s.%N); AQ_FUZZ_ITERATIONS=20 "$io_tests" --gtest_filter="$hdf5_filter" >"$LOGS/hdf5-calibrate.log" 2>&1; t1=$(date +%s.%N)
-    iters=$(awk -v s="$secs" -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", 20 * s / (b - a + 0.01) }'); [ "$iters" -lt 20 ] && iters=20
-    log "HDF5 loop: AQ_FUZZ_ITERATIONS=$iters (about ${secs} s)"
-    start=$(date +%s.%N)
-    AQ_FUZZ_ITERATIONS=$iters "$io_tests" --gtest_filter="$hdf5_filter" >"$LOGS/hdf5.log" 2>&1; rc=$?
-    end=$(date +%s.%N)
-    # A sanitizer report from the probe's child whose faulting frame is inside libhdf5 is a bug of
-    # libhdf5 on a corrupt file, contained by design (the parent refuses the file): counted apart.
-    read -r ours contained < <(sanitizer_reports "$LOGS/hdf5.log")
-    finds=$(( $(grep -cE '^\[  FAILED|: Failure$|runtime error:' "$LOGS/hdf5.log") + ours ))
-    [ "$contained" != 0 ] && log "HDF5 loop: $contained libhdf5 fault(s) contained by the probe's child; inputs in $ART (libhdf5-probe-crash-*.h5)"
-    grep -E '^\[  FAILED|: Failure$|runtime error:' "$LOGS/hdf5.log" | head -5 | sed 's/^/    /'
-    done_iters=$(sed -nE 's/^\[ fuzz +\] [^:]+: ([0-9]+) iterations.*/\1/p' "$LOGS/hdf5.log" | awk "{ s += \$1 } END { if (NR) print s }")
-    record hdf5 "${done_iters:-$iters}" "$(fsub "$end" "$start")" "$finds" "$([ $rc = 0 ] && echo ok || echo "failed(rc=$rc)")"
-  fi
+  run_iteration_loop hdf5 "$BUILD/tests/aq_io_tests" "$hdf5_filter" "$(slice 2)"
+fi
+if [ -x "$BUILD/tests/aq_calib_tests" ]; then  # calibration files (docs/CALIBRATION.md) through whole runs
+  run_iteration_loop calibration "$BUILD/tests/aq_calib_tests" 'CalibrationBadInput.MutatedFilesNeverCrash' "$(slice 1)"
 fi
 
 for f in "${libfuzzers[@]}"; do

@@ -269,7 +269,11 @@ void fit_ggml_type(const TensorInfo& t, TensorPlan& p) {
   const bool to_f16 = fit.type && fit.type->type == gguf::GgmlType::F16;
   if (!fit.type || (to_f16 && t.dtype != DType::F32)) {
     p.decision = Decision::KeepNoBlock;
-    p.reason = std::string(requested->name) + " does not fit: " + fit.reason + " (kept as " + std::string(dtype_name(t.dtype)) + ")";
+    p.reason = fit.reason.empty()  // f16 asked for (or fallen back to) a tensor that is 16-bit already
+                   ? std::string(fit.type->name) + " would not make a " + std::string(dtype_name(t.dtype)) +
+                         " tensor smaller: kept as " + std::string(dtype_name(t.dtype))
+                   : std::string(requested->name) + " does not fit: " + fit.reason + " (kept as " +
+                         std::string(dtype_name(t.dtype)) + ")";
     return;
   }
   if (fit.type == requested) return;
@@ -289,13 +293,17 @@ std::string no_gain_reason(const TensorInfo& t, const TensorPlan& p, bool by_use
   const PackedLayout& l = p.layout;
   const uint64_t packed = l.total_bytes();
   const int64_t n = t.numel();
+  // ggml layouts have blocks, not groups with scales of their own
+  const int64_t units = p.scheme.is_ggml() ? (l.group ? l.cols / l.group : 0) : l.groups_per_row;
   std::string r = by_user ? p.reason + ", but packed " : "packed ";
   if (!by_user) r += p.scheme.describe();
   r += " would take " + fixed2(n ? 8.0 * double(packed) / double(n) : 0.0) + " bits/weight (" +
        std::to_string(l.rows) + (l.rows == 1 ? " row of " : " rows of ") + std::to_string(l.cols) +
-       (l.cols == 1 ? " element, " : " elements, ") + std::to_string(l.groups_per_row) +
-       (l.groups_per_row == 1 ? " group" : " groups") + " per row, each with an F16 scale" +
-       (p.scheme.symmetric ? "" : " and zero") + ") = " + std::to_string(packed) +
+       (l.cols == 1 ? " element, " : " elements, ") + std::to_string(units) +
+       (p.scheme.is_ggml() ? (units == 1 ? " block" : " blocks") + std::string(" per row")
+                           : (units == 1 ? " group" : " groups") + std::string(" per row, each with an F16 scale") +
+                                 (p.scheme.symmetric ? "" : " and zero")) +
+       ") = " + std::to_string(packed) +
        " bytes, not clearly smaller than the " + std::string(dtype_name(t.dtype)) + " source's " +
        std::to_string(t.nbytes) + " bytes (at most " + std::to_string(int(kMaxPackedToSourceRatio * 100 + 0.5)) +
        "% is required): kept as " + std::string(dtype_name(t.dtype));

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <random>
 
@@ -235,7 +236,8 @@ TEST(CalibrationBadInput, MutatedFilesNeverCrash) {
   const auto seed_bytes = read_file(fx.cal);
   const char* env = std::getenv("AQ_FUZZ_ITERATIONS");
   const int iterations = env ? std::atoi(env) : 150;
-  std::mt19937_64 rng(20261130);
+  const char* seed = std::getenv("AQ_FUZZ_SEED");
+  std::mt19937_64 rng(seed ? std::strtoull(seed, nullptr, 10) : 20261130);
   int failed = 0, succeeded = 0;
   for (int i = 0; i < iterations; ++i) {
     auto bytes = seed_bytes;
@@ -258,8 +260,8 @@ TEST(CalibrationBadInput, MutatedFilesNeverCrash) {
     EXPECT_FALSE(fs::exists(fx.out)) << "iteration " << i;
     if (::testing::Test::HasFailure()) break;
   }
-  std::cout << "[ fuzz     ] calibration: " << iterations << " mutated files: " << succeeded << " ran, " << failed
-            << " refused\n";
+  std::cout << "[ fuzz     ] calibration: " << iterations << " iterations (mutated files): " << succeeded << " ran, "
+            << failed << " refused\n";
   EXPECT_GT(failed, 0);
 }
 

@@ -4,6 +4,7 @@
 #include "model_fixtures.h"
 #include "plan/keep_rules.h"
 #include "plan/plan.h"
+#include "gguf/ggml_types.h"
 
 namespace {
 
@@ -93,6 +94,31 @@ TEST(PackedLayout, ShorterLastGroupAndRowPadding) {
   EXPECT_EQ(l.scales_bytes, 10u * 2 * 2);
   s.group_size = 0;
   EXPECT_EQ(aq::packed_layout(10, 100, s).groups_per_row, 1);
+}
+
+}  // namespace
+
+namespace {
+
+// GGUF plans explain themselves: f16 asked for a BF16 tensor says why nothing changes, and a
+// no-gain keep speaks of blocks, not of scales and zeros a ggml type does not have.
+TEST_F(PlanTest, GgufReasonsSayWhatHappens) {
+  aq::PlanOptions o;
+  o.keep_sensitive = false;
+  o.scheme.ggml_type = int(aq::gguf::GgmlType::F16);
+  const aq::Plan f16 = aq::make_plan(*source_, o);
+  const auto& bf16 = plan_of(f16, "blocks.1.attn.proj.weight");
+  EXPECT_EQ(bf16.decision, aq::Decision::KeepNoBlock);
+  EXPECT_NE(bf16.reason.find("f16 would not make a BF16 tensor smaller"), std::string::npos) << bf16.reason;
+  o.scheme.ggml_type = int(aq::gguf::GgmlType::BF16);  // no smaller than an F16 or BF16 source
+  int no_gain = 0;
+  for (const auto& p : aq::make_plan(*source_, o).tensors)
+    if (p.decision == aq::Decision::KeepNoGain) {
+      ++no_gain;
+      EXPECT_EQ(p.reason.find("scale"), std::string::npos) << p.reason;
+      EXPECT_NE(p.reason.find("blocks per row"), std::string::npos) << p.reason;
+    }
+  EXPECT_GT(no_gain, 0);
 }
 
 }  // namespace
