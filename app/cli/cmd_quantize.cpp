@@ -108,9 +108,11 @@ int cmd_plan(int argc, char** argv) {
   aq::Plan plan = aq::make_plan(**source, config.plan);
   std::unique_ptr<aq::CalibrationFile> calibration;  // checked against the plan, as quantize will
   if (config.calibration.enabled()) {
-    auto cal = aq::open_calibration(config.calibration, **source, plan);
+    std::vector<std::string> warnings;
+    auto cal = aq::open_calibration(config.calibration, **source, plan, warnings);
     if (!cal) return report_error(cal.error());
     calibration = std::move(*cal);
+    for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   }
   if (config.budget.enabled()) {  // the same choice quantize will make
     std::vector<std::string> notes;

@@ -25,8 +25,8 @@ struct CalibratedTensor {
   std::vector<float> error_gram, weight_gram;
 };
 
-/// Reads the tensor's calibration and builds its factor. nullopt (and a warning) when the file
-/// has nothing for this tensor: it is then quantized data-free.
+/// Reads the tensor's calibration and builds its factor. nullopt when the file has nothing for
+/// this tensor (open_calibration() warned): it is then quantized data-free.
 Result<std::optional<CalibratedTensor>> prepare_calibrated(JobContext& ctx, const TensorInfo& tensor, const TensorPlan& plan);
 
 /// quantize_block's twin with error compensation. Rows are done in chunks of kGptqRowChunk

@@ -5,7 +5,7 @@
 namespace aq {
 
 Result<std::unique_ptr<CalibrationFile>> open_calibration(const CalibrationOptions& options, const ModelSource& source,
-                                                          const Plan& plan) {
+                                                          const Plan& plan, std::vector<std::string>& warnings) {
   auto file = CalibrationFile::open(options.file);
   if (!file) return file.error();
   const CalibrationFile& cal = **file;
@@ -15,12 +15,16 @@ Result<std::unique_ptr<CalibrationFile>> open_calibration(const CalibrationOptio
                       "--timestep-weights gives " + std::to_string(options.timestep_weights.size()) +
                           " weights, but the calibration file has " + std::to_string(cal.buckets()) + " buckets");
   std::size_t matched = 0, quantized = 0;
+  std::vector<std::string> missing;
   for (const TensorPlan& p : plan.tensors) {
     if (!p.quantized()) continue;
     ++quantized;
     const TensorInfo& t = source.tensors()[p.index];
     const CalibrationLayer* layer = cal.find(t.name);
-    if (!layer) continue;
+    if (!layer) {
+      missing.push_back(t.name);
+      continue;
+    }
     ++matched;
     if (layer->k != p.layout.cols)
       return make_error(ErrorKind::BadInput, path, t.name,
@@ -32,6 +36,15 @@ Result<std::unique_ptr<CalibrationFile>> open_calibration(const CalibrationOptio
     return make_error(ErrorKind::BadInput, path, "",
                       "calibration: none of the " + std::to_string(cal.layer_count()) +
                           " layers in the file names a tensor this run quantizes (a file for another model?)");
+  if (missing.size() == 1) {
+    warnings.push_back("no calibration data for '" + missing[0] + "': quantized without it (data-free)");
+  } else if (!missing.empty()) {
+    std::string names;
+    for (std::size_t i = 0; i < missing.size() && i < 3; ++i) names += (i ? ", '" : "'") + missing[i] + "'";
+    if (missing.size() > 3) names += " and " + std::to_string(missing.size() - 3) + " more";
+    warnings.push_back("no calibration data for " + std::to_string(missing.size()) + " of " + std::to_string(quantized) +
+                       " quantized tensors (" + names + "): quantized without it (data-free)");
+  }
   return std::move(*file);
 }
 

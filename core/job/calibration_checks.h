@@ -4,6 +4,7 @@
 // its layer's. A file that matches none of the quantized tensors is for another model.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "calib/calibration_file.h"
 #include "calib/calibration_options.h"
@@ -14,8 +15,10 @@ namespace aq {
 
 class ModelSource;
 
+/// `warnings` gets one line naming the quantized tensors the file has no data for (they are
+/// quantized data-free), if any.
 Result<std::unique_ptr<CalibrationFile>> open_calibration(const CalibrationOptions& options, const ModelSource& source,
-                                                          const Plan& plan);
+                                                          const Plan& plan, std::vector<std::string>& warnings);
 
 /// What calibration a planned tensor gets, in words: "H, 10 buckets", "diagonal only", "none
 /// (data-free)"; empty for a tensor that is not quantized.

@@ -104,9 +104,11 @@ void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer) {
   const auto stamps = stamp_files(inputs);
   ctx.plan = make_plan(*ctx.source, ctx.config.plan);
   if (ctx.config.calibration.enabled()) {
-    auto cal = open_calibration(ctx.config.calibration, *ctx.source, ctx.plan);
+    std::vector<std::string> warnings;
+    auto cal = open_calibration(ctx.config.calibration, *ctx.source, ctx.plan, warnings);
     if (!cal) return ctx.fail(cal.error());
     ctx.calibration = std::move(*cal);
+    for (const auto& w : warnings) ctx.log(LogLevel::Warning, w);
   }
   if (ctx.config.budget.enabled()) {
     std::vector<std::string> notes;

@@ -79,6 +79,27 @@ TEST(CalibrationBadInput, MissingTensorIsQuantizedDataFreeAndSaidSo) {
   for (const auto& t : r.tensors) EXPECT_EQ(t.output_error.has_value(), t.name == kTensor) << t.name;
 }
 
+// Many tensors without data make one warning that counts them, not a line each.
+TEST(CalibrationBadInput, ManyMissingTensorsMakeOneWarning) {
+  Fixture fx;
+  write_safetensors(fx.model, {{"a.weight", "F32", {32, 64}, f32_bytes(gaussian(32 * 64, 1, 0.05f))},
+                               {"b.weight", "F32", {32, 64}, f32_bytes(gaussian(32 * 64, 2, 0.05f))},
+                               {"c.weight", "F32", {32, 64}, f32_bytes(gaussian(32 * 64, 3, 0.05f))},
+                               {"d.weight", "F32", {32, 64}, f32_bytes(gaussian(32 * 64, 4, 0.05f))},
+                               {"e.weight", "F32", {32, 64}, f32_bytes(gaussian(32 * 64, 5, 0.05f))}});
+  CalFile f;
+  f.layers = {hessian_layer("a.weight", 64, 1)};
+  const auto r = fx.run(f);
+  ASSERT_EQ(r.status, aq::JobStatus::Succeeded) << r.error.message();
+  int lines = 0;
+  for (const auto& w : r.warnings)
+    if (w.find("no calibration data") != std::string::npos) {
+      ++lines;
+      EXPECT_NE(w.find("4 of 5 quantized tensors ('b.weight', 'c.weight', 'd.weight' and 1 more)"), std::string::npos) << w;
+    }
+  EXPECT_EQ(lines, 1);
+}
+
 TEST(CalibrationBadInput, NonFiniteValuesNameTheTensorAndBucket) {
   for (float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
     Fixture fx;
