@@ -24,7 +24,9 @@
 #include <filesystem>
 #include <map>
 
+#include "io/logical_model.h"
 #include "io/model_source.h"
+#include "ui/charts/accuracy_chart.h"
 #include "ui/charts/chart_exporter.h"
 #include "ui/charts/live_charts_panel.h"
 #include "ui/compare/bit_width_dialog.h"
@@ -40,6 +42,7 @@
 #include "ui/model/layer_table_view.h"
 #include "ui/model/model_loader.h"
 #include "ui/model/model_summary_view.h"
+#include "ui/model/quantized_model_bar.h"
 #include "ui/report/report_builder.h"
 #include "ui/report/report_exporter.h"
 #include "ui/settings/app_settings.h"
@@ -94,7 +97,7 @@ void MainWindow::buildActions() {
   const auto icon = [this](QStyle::StandardPixmap p) { return style()->standardIcon(p); };
   openAct_ = new QAction(icon(QStyle::SP_DialogOpenButton), "&Open…", this);
   openAct_->setShortcut(QKeySequence::Open);
-  openAct_->setToolTip("Open a .safetensors file, a sharded index, an HDF5 file or a diffusers folder");
+  openAct_->setToolTip("Open a .safetensors file, a sharded index, an HDF5 file, a GGUF file or a diffusers folder");
   demoAct_ = new QAction(QIcon(":/icons/arrowquant.svg"), "Open &Demo Model", this);
   demoAct_->setToolTip("The built-in DiT-S/2-shaped demo model (generated locally, nothing downloaded)");
   runAct_ = new QAction(icon(QStyle::SP_MediaPlay), "&Quantize", this);
@@ -184,6 +187,8 @@ void MainWindow::buildLayout() {
   auto* topLayout = new QVBoxLayout(top);
   topLayout->setContentsMargins(0, 0, 0, 0);
   topLayout->addWidget(summary_);
+  quantizedBar_ = new QuantizedModelBar;  // shown while a quantized file is open
+  topLayout->addWidget(quantizedBar_);
   topLayout->addWidget(layerView_, 1);
   live_ = new LiveChartsPanel;
   runSplit_ = new QSplitter(Qt::Vertical);
@@ -261,7 +266,7 @@ void MainWindow::connectParts() {
     const QString start = modelPath_.isEmpty() ? QString() : QFileInfo(modelPath_).absolutePath();
     const QString path = QFileDialog::getOpenFileName(
         this, "Open model", start,
-        "Models (*.safetensors *.json *.h5 *.hdf5);;All files (*)");
+        "Models (*.safetensors *.json *.h5 *.hdf5 *.gguf);;All files (*)");
     if (!path.isEmpty()) openModel(path);
   });
   connect(demoAct_, &QAction::triggered, this, &MainWindow::openDemoModel);
@@ -280,6 +285,13 @@ void MainWindow::connectParts() {
   });
   connect(loader_, &ModelLoader::loaded, this, &MainWindow::onModelLoaded);
   connect(loader_, &ModelLoader::failed, this, &MainWindow::onModelFailed);
+  connect(loader_, &ModelLoader::loadedQuantized, this, &MainWindow::onQuantizedLoaded);
+  connect(quantizedBar_, &QuantizedModelBar::compared, this, [this](const QString& label, std::shared_ptr<const OriginalComparison> r) {
+    layerModel_->applyResults(r->results);  // cosine, SQNR, error per tensor, as after a run
+    live_->startRun(label);
+    live_->accuracy()->addResults(label, r->results);
+    log_->info(quantizedBar_->statusText());
+  });
 
   connect(settings_, &SettingsPanel::changed, this, &MainWindow::onSettingsChanged);
   connect(settings_->calibration(), &CalibrationGroup::inspected, live_,
@@ -333,7 +345,9 @@ void MainWindow::openDemoModel() {
 
 void MainWindow::onModelLoaded(const QString& path, std::shared_ptr<const aq::ModelSource> source) {
   source_ = std::move(source);
+  live_->clear();  // the charts of the previous model's run are not this model's
   modelPath_ = path;
+  quantizedBar_->clearModel();
   AppSettings::addRecentFile(path);
   setWindowTitle("ArrowQuant — " + QFileInfo(path).fileName());
   layerModel_->setSource(source_.get());
@@ -349,6 +363,25 @@ void MainWindow::onModelLoaded(const QString& path, std::shared_ptr<const aq::Mo
                  .arg(formatParams(source_->total_params()), formatBytes(source_->total_bytes())));
   for (const auto& w : source_->warnings()) log_->warning(qstr(w));
   statusBar()->showMessage("Opened " + QFileInfo(path).fileName(), 5000);
+  setBusy(false);
+  emit modelLoaded(path);
+}
+
+void MainWindow::onQuantizedLoaded(const QString& path, std::shared_ptr<const aq::LogicalModel> model) {
+  // Read-only: with no source to quantize, Quantize and the estimate are off (setBusy).
+  source_.reset();
+  plan_.reset();
+  modelPath_ = path;
+  estimator_->setSource(nullptr);
+  comparison_->setSource(nullptr);
+  estimateView_->clear();
+  layerModel_->setStoredModel(*model);
+  summary_->setModel(model->source(), aq::Plan{});
+  quantizedBar_->showModel(path, model);
+  AppSettings::addRecentFile(path);
+  setWindowTitle("ArrowQuant — " + QFileInfo(path).fileName() + " (read-only)");
+  log_->info("Opened " + path + " read-only: it is quantized already. Compare with original… measures it.");
+  statusBar()->showMessage("Opened " + QFileInfo(path).fileName() + " (read-only)", 5000);
   setBusy(false);
   emit modelLoaded(path);
 }
@@ -416,10 +449,9 @@ void MainWindow::onJobStarting(int index, int total, const aq::JobConfig& config
   // not again between the runs of a comparison.
   if (index == 1) tabs_->setCurrentIndex(0);
   // The label the run will get in the history (RunHistory numbers runs in order).
-  const QString label = QString("#%1 INT%2 %3")
+  const QString label = QString("#%1 %2")
                             .arg(history_->runs().empty() ? 1 : history_->runs().back().id + 1)
-                            .arg(s.bits)
-                            .arg(s.group_size ? QString("g%1").arg(s.group_size) : QString("ch"));
+                            .arg(shortSchemeLabel(s));
   const QString what = total > 1 ? QString("Run %1/%2: %3").arg(index).arg(total).arg(description)
                                  : QString("Quantizing: %1").arg(description);
   statusBar()->clearMessage();

@@ -12,6 +12,7 @@
 #include "ui/settings/run_settings.h"
 
 namespace aq {
+class LogicalModel;
 class ModelSource;
 struct JobConfig;
 struct JobResult;
@@ -37,6 +38,7 @@ class LogView;
 class ModelLoader;
 class ModelSummaryView;
 class ProgressStatus;
+class QuantizedModelBar;
 class RunHistory;
 class RunQueue;
 class SettingsPanel;
@@ -84,6 +86,7 @@ class MainWindow : public QMainWindow {
   ProgressStatus* progressStatus() const { return progress_; }
   ErrorBanner* errorBanner() const { return banner_; }
   ModelSummaryView* summary() const { return summary_; }
+  QuantizedModelBar* quantizedBar() const { return quantizedBar_; }
   JobController* controller() const { return controller_; }
   RunHistory* history() const { return history_; }
   QTabWidget* tabs() const { return tabs_; }
@@ -112,6 +115,7 @@ class MainWindow : public QMainWindow {
 
   void onModelLoaded(const QString& path, std::shared_ptr<const aq::ModelSource> source);
   void onModelFailed(const QString& path, const QString& message);
+  void onQuantizedLoaded(const QString& path, std::shared_ptr<const aq::LogicalModel> model);
   void onSettingsChanged(const RunSettings& s);
   void onJobStarting(int index, int total, const aq::JobConfig& config);
   void onBatch(const EventBatch& b);
@@ -141,6 +145,7 @@ class MainWindow : public QMainWindow {
   QTabWidget* tabs_;
   ErrorBanner* banner_;
   ModelSummaryView* summary_;
+  QuantizedModelBar* quantizedBar_;
   LayerTableModel* layerModel_;
   LayerTableView* layerView_;
   LiveChartsPanel* live_;

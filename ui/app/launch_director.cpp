@@ -9,6 +9,7 @@
 #include "ui/compare/comparison_view.h"
 #include "ui/job/job_controller.h"
 #include "ui/main_window.h"
+#include "ui/model/quantized_model_bar.h"
 #include "ui/settings/settings_panel.h"
 
 // Resources live in the static aq_ui library; the linker keeps them only when referenced, and
@@ -38,6 +39,12 @@ void LaunchDirector::start() {
     s.calibration.file = opts_.calibration;
     window_->settingsPanel()->setSettings(s);
   }
+  if (!opts_.ggmlType.isEmpty()) {  // like choosing GGUF and the type under Output format
+    RunSettings s = window_->settingsPanel()->settings();
+    s.format = OutputFormat::Gguf;
+    s.ggml_type = opts_.ggmlType;
+    window_->settingsPanel()->setSettings(s);
+  }
   connect(window_, &MainWindow::modelLoaded, this, &LaunchDirector::onModelLoaded);
   connect(window_, &MainWindow::modelFailed, this, [this] {
     if (!opts_.screenshot.isEmpty()) screenshotSoon();  // document the error view too
@@ -53,6 +60,14 @@ void LaunchDirector::start() {
 }
 
 void LaunchDirector::onModelLoaded() {
+  if (!opts_.compareWith.isEmpty() && window_->quantizedBar()->isVisibleTo(window_)) {
+    if (!opts_.screenshot.isEmpty()) {
+      connect(window_->quantizedBar(), &QuantizedModelBar::compared, this, &LaunchDirector::screenshotSoon);
+      connect(window_->quantizedBar(), &QuantizedModelBar::compareFailed, this, &LaunchDirector::screenshotSoon);
+    }
+    window_->quantizedBar()->compareWith(opts_.compareWith);
+    return;
+  }
   if (!opts_.compareBits.empty()) {
     window_->startCompare(opts_.compareBits);
     if (!opts_.screenshot.isEmpty()) {

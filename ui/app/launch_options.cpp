@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "quant/scheme_traits.h"
+#include "ui/settings/output_format.h"
 
 namespace aqui {
 
@@ -22,13 +23,17 @@ ParseOutcome parseLaunchOptions(const QStringList& args, LaunchOptions& out, QSt
   const QCommandLineOption size("window-size", "Initial window size, e.g. 1500x950.", "WxH");
   const QCommandLineOption calibration("calibration", "Quantize with this calibration file (docs/CALIBRATION.md).",
                                        "FILE");
+  const QCommandLineOption type("type", "Write GGUF with this ggml type (q8_0, q4_k, q3_k, ...).", "T");
+  const QCommandLineOption compareWith("compare-with",
+                                       "The model is a quantized file: compare it with this original.", "ORIGINAL");
   QCommandLineOption shot("screenshot", "Save a PNG of the window, then quit.", "FILE");
   QCommandLineOption shotAfter("screenshot-after-ms", "Delay before the screenshot.", "MS", "0");
   QCommandLineOption shotAt("screenshot-at-progress", "Take it when a run passes this fraction.", "F");
   QCommandLineOption stay("screenshot-stay", "Keep running after the screenshot.");
   for (QCommandLineOption* o : {&shot, &shotAfter, &shotAt, &stay}) o->setFlags(QCommandLineOption::HiddenFromHelp);
-  p.addOptions({help, version, demo, run, compare, compareDemo, theme, size, calibration, shot, shotAfter, shotAt, stay});
-  p.addPositionalArgument("model", "A .safetensors file, a sharded index, an HDF5 file or a diffusers folder.", "[model]");
+  p.addOptions({help, version, demo, run, compare, compareDemo, theme, size, calibration, type, compareWith, shot, shotAfter, shotAt, stay});
+  p.addPositionalArgument("model", "A .safetensors file, a sharded index, an HDF5 file, a GGUF file or a diffusers folder.",
+                          "[model]");
 
   const bool ok = p.parse(args);
   message = p.helpText().replace("<executable_name>", "arrowquant") +
@@ -74,6 +79,17 @@ ParseOutcome parseLaunchOptions(const QStringList& args, LaunchOptions& out, QSt
     const QStringList wh = p.value(size).split('x');
     if (wh.size() == 2) out.windowSize = QSize(wh[0].toInt(), wh[1].toInt());
   }
+  if (p.isSet(type)) {
+    const auto t = ggufTypeChoice(p.value(type));
+    if (!t) {
+      QStringList names;
+      for (const auto& c : ggufTypeChoices()) names << c.name;
+      message = "--type is one of " + names.join(' ') + " (got '" + p.value(type) + "').\n";
+      return ParseOutcome::Error;
+    }
+    out.ggmlType = t->name;
+  }
+  if (p.isSet(compareWith)) out.compareWith = QFileInfo(p.value(compareWith)).absoluteFilePath();
   if (p.isSet(calibration)) out.calibration = QFileInfo(p.value(calibration)).absoluteFilePath();
   out.screenshot = p.value(shot);
   out.screenshotAfterMs = p.value(shotAfter).toInt();

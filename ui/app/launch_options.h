@@ -15,6 +15,8 @@ struct LaunchOptions {
   QString theme;                 // "light" / "dark": overrides the saved theme
   QSize windowSize;              // initial window size, if valid
   QString calibration;           // calibration file for the runs (Settings ▸ Calibration)
+  QString ggmlType;              // GGUF output with this ggml type (Settings ▸ Output format)
+  QString compareWith;           // a quantized model opened: compare it with this original
   // Self-screenshots, for documentation (hidden from --help).
   QString screenshot;             // PNG path; the window grabs itself
   int screenshotAfterMs = 0;      // delay after the trigger

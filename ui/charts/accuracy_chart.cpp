@@ -42,6 +42,10 @@ double outputMetricValue(AccuracyMetric m, const aq::OutputError& e) {
 namespace {
 // What the two lines of a calibrated run measure, in the legend and the title.
 QString shortMetric(AccuracyMetric m) { return m == AccuracyMetric::Sqnr ? "SQNR" : "error"; }
+// The y axis title of a short chart.
+QString briefMetricName(AccuracyMetric m) {
+  return m == AccuracyMetric::Sqnr ? "dB" : m == AccuracyMetric::Cosine ? "cosine" : "error %";
+}
 }  // namespace
 
 AccuracyChart::AccuracyChart(QWidget* parent, const QString& key, const QString& title)
@@ -55,11 +59,12 @@ AccuracyChart::AccuracyChart(QWidget* parent, const QString& key, const QString&
           [this] { setMetric(AccuracyMetric(metricBox_->currentData().toInt())); });
 
   x_ = new QValueAxis;
-  x_->setTitleText("tensor # (model order)");
-  x_->setLabelFormat("%.0f");
   y_ = new QValueAxis;
   chart()->addAxis(x_, Qt::AlignBottom);
   chart()->addAxis(y_, Qt::AlignLeft);
+  manageAxis(x_, true, true);
+  setAxisTitle(x_, "tensor # (model order)", "tensor #");
+  manageAxis(y_, false);
   clear();
 }
 
@@ -71,10 +76,10 @@ void AccuracyChart::clear() {
       delete series;
     }
   runs_.clear();
-  chart()->setTitle(baseTitle_);
-  x_->setRange(0, 10);
-  y_->setTitleText(metricName(metric_));
-  y_->setRange(0, metric_ == AccuracyMetric::Cosine ? 1 : 40);
+  setChartTitle(baseTitle_);
+  setAxisRange(x_, 0, 10);
+  setAxisTitle(y_, metricName(metric_), briefMetricName(metric_));
+  setAxisRange(y_, 0, metric_ == AccuracyMetric::Cosine ? 1 : 40);
 }
 
 int AccuracyChart::pointCount() const {
@@ -175,7 +180,7 @@ void AccuracyChart::rename() {
     r.output->setVisible(paired);
     r.output->setProperty("aqNoLegend", !paired);
   }
-  chart()->setTitle(calibrated && paired ? QString("Per-layer %1: output vs weight").arg(what) : baseTitle_);
+  setChartTitle(calibrated && paired ? QString("Per-layer %1: output vs weight").arg(what) : baseTitle_);
 }
 
 void AccuracyChart::setMetric(AccuracyMetric m) {
@@ -183,7 +188,7 @@ void AccuracyChart::setMetric(AccuracyMetric m) {
     metricBox_->setCurrentIndex(metricBox_->findData(int(m)));  // re-enters once, harmless
   if (m == metric_) return;
   metric_ = m;
-  y_->setTitleText(metricName(m));
+  setAxisTitle(y_, metricName(m), briefMetricName(m));
   for (auto& r : runs_) refill(r);
   rename();
   hookLegend();
@@ -203,12 +208,13 @@ void AccuracyChart::rescale() {
       }
     }
   if (x0 > x1) return;
-  fitAxis(x_, x0, x1, false);
+  fitAxis(x_, x0, x1, false, true);
   if (metric_ == AccuracyMetric::Cosine) {
     fitAxis(y_, y0, std::min(1.0, y1), false);
     if (y_->max() > 1.0) y_->setMax(1.0);
   } else {
-    fitAxis(y_, y0, y1, metric_ == AccuracyMetric::RelError);
+    const bool relError = metric_ == AccuracyMetric::RelError;
+    fitAxis(y_, y0, y1, relError, relError);
   }
 }
 

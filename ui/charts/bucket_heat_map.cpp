@@ -11,6 +11,7 @@
 
 #include "ui/charts/bucket_heat_map_painter.h"
 #include "ui/charts/chart_rendering.h"
+#include "ui/charts/chart_maximiser.h"
 #include "ui/charts/chart_save_button.h"
 #include "ui/util/format.h"
 
@@ -43,6 +44,7 @@ class HeatMapCanvas : public QWidget {
       QToolTip::hideText();
   }
   void leaveEvent(QEvent*) override { QToolTip::hideText(); }
+  void mouseDoubleClickEvent(QMouseEvent*) override { toggleMaximised(owner_); }
 
  private:
   BucketHeatMap* owner_;
@@ -56,6 +58,7 @@ BucketHeatMap::BucketHeatMap(QWidget* parent) : ChartPanel(parent), canvas_(new 
   controls->setContentsMargins(4, 0, 4, 0);
   controls->addStretch(1);
   controls->addWidget(makeChartSaveButton(this));
+  controls->addWidget(makeMaximiseButton(this));
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(0);
@@ -96,17 +99,17 @@ QString BucketHeatMap::cellText(int layer, int bucket) const {
 }
 
 QImage BucketHeatMap::renderImage(QSize size, qreal scale) {
-  // Exports are always light (they go into white documents) and use the application's font.
-  return renderChartImage(size, scale, [&](QPainter& p) {
-    paintBucketHeatMap(p, QRectF(QPointF(0, 0), size), data_, labelEdges(), title_, kPlaceholder, HeatMapLook::light(),
-                       QFont());
+  // Exports use the export theme (light for documents by default) and the application's font.
+  const HeatMapLook look = exportDark() ? HeatMapLook::dark() : HeatMapLook::light();
+  return renderChartImage(size, scale, exportBackground(exportDark()), [&](QPainter& p) {
+    paintBucketHeatMap(p, QRectF(QPointF(0, 0), size), data_, labelEdges(), title_, kPlaceholder, look, QFont());
   });
 }
 
 QByteArray BucketHeatMap::renderSvg(QSize size) {
+  const HeatMapLook look = exportDark() ? HeatMapLook::dark() : HeatMapLook::light();
   return renderChartSvg(size, title_, [&](QPainter& p) {
-    paintBucketHeatMap(p, QRectF(QPointF(0, 0), size), data_, labelEdges(), title_, kPlaceholder, HeatMapLook::light(),
-                       QFont());
+    paintBucketHeatMap(p, QRectF(QPointF(0, 0), size), data_, labelEdges(), title_, kPlaceholder, look, QFont());
   });
 }
 

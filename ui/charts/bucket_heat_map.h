@@ -28,6 +28,7 @@ class BucketHeatMap : public ChartPanel {
   QImage renderImage(QSize size = kExportSize, qreal scale = 2.0) override;
   QByteArray renderSvg(QSize size = kExportSize) override;
   void setDarkTheme(bool dark) override;
+  bool darkTheme() const override { return dark_; }
   void resetZoom() override {}
 
   /// Adds the tensors with per-bucket output errors (others are ignored).

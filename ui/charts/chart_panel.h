@@ -29,14 +29,23 @@ class ChartPanel : public QWidget {
   /// Number of data points currently plotted (all series), for tests and the status line.
   virtual int pointCount() const = 0;
 
-  /// The chart drawn at `size` logical pixels, `scale` device pixels per logical pixel, always
-  /// in the light theme (exports go into white documents). Does not disturb the on-screen view.
+  /// The chart drawn at `size` logical pixels, `scale` device pixels per logical pixel, in the
+  /// export theme: light unless setExportDark(true) (reports go into white documents; the Save
+  /// button follows the on-screen theme). Does not disturb the on-screen view.
   virtual QImage renderImage(QSize size = kExportSize, qreal scale = 2.0) = 0;
   /// The same drawing as an SVG document.
   virtual QByteArray renderSvg(QSize size = kExportSize) = 0;
 
   virtual void setDarkTheme(bool dark) = 0;
+  /// The on-screen theme.
+  virtual bool darkTheme() const = 0;
   virtual void resetZoom() = 0;
+
+  void setExportDark(bool dark) { exportDark_ = dark; }
+  bool exportDark() const { return exportDark_; }
+
+ private:
+  bool exportDark_ = false;
 };
 
 }  // namespace aqui

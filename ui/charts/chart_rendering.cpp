@@ -7,10 +7,12 @@
 
 namespace aqui {
 
-QImage renderChartImage(QSize size, qreal scale, const ChartPainter& paint) {
+QColor exportBackground(bool dark) { return dark ? QColor(0x2e, 0x30, 0x3a) : QColor(Qt::white); }
+
+QImage renderChartImage(QSize size, qreal scale, const QColor& background, const ChartPainter& paint) {
   QImage img(size * scale, QImage::Format_ARGB32_Premultiplied);
   img.setDevicePixelRatio(scale);
-  img.fill(Qt::white);
+  img.fill(background);
   QPainter p(&img);
   paint(p);
   p.end();

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/charts/axis_fit.h"
 #include "ui/charts/series_palette.h"
 #include "ui/util/format.h"
 
@@ -47,13 +48,17 @@ HistogramChart::HistogramChart(QWidget* parent)
 
   x_ = new QValueAxis;
   yLinear_ = new QValueAxis;
-  yLinear_->setTitleText("% of weights");
+
   yLog_ = new QLogValueAxis;
-  yLog_->setTitleText("% of weights (log)");
-  yLog_->setLabelFormat("%.2g");
+
+  yLog_->setLabelFormat("%g");
   chart()->addAxis(x_, Qt::AlignBottom);
   chart()->addAxis(yLinear_, Qt::AlignLeft);
   chart()->addAxis(yLog_, Qt::AlignLeft);
+  manageAxis(x_, false);
+  manageAxis(yLinear_, true);
+  setAxisTitle(yLinear_, "% of weights", "%");
+  setAxisTitle(yLog_, "% of weights (log)", "% (log)");
   yLog_->setVisible(false);
   clear();
 }
@@ -67,9 +72,9 @@ void HistogramChart::clear() {
 void HistogramChart::setMessage(const QString& message) {
   hasData_ = false;  // a later view or scale switch must not bring back the old layer
   chart()->removeAllSeries();
-  chart()->setTitle("Layer weight distribution — " + message);
-  x_->setRange(-1, 1);
-  yLinear_->setRange(0, 1);
+  setChartTitle("Layer weight distribution — " + message);
+  setAxisRange(x_, -1, 1);
+  setAxisRange(yLinear_, 0, 1);
 }
 
 int HistogramChart::pointCount() const {
@@ -114,10 +119,9 @@ void HistogramChart::rebuild() {
   if (view_ == HistogramView::Values) {
     const auto& o = data_.original;
     const double outside = 100.0 * double(o.below + o.above) / total;
-    chart()->setTitle(name + " — values");
-    x_->setTitleText(QString("weight value (%1 sampled, %2 % outside)")
-                         .arg(formatParams(data_.elements))
-                         .arg(outside, 0, 'f', 2));
+    setChartTitle(name + " — values");
+    setAxisTitle(x_, QString("weight value (%1 sampled, %2 % outside)").arg(formatParams(data_.elements)).arg(outside, 0, 'f', 2),
+                 "weight value");
     auto* upper = new QLineSeries;
     upper->append(steps(data_.original, total, floor));
     auto* lower = new QLineSeries;
@@ -128,8 +132,8 @@ void HistogramChart::rebuild() {
     attach(area, x_, y);
     for (const QPointF& p : upper->points()) yMax_ = std::max(yMax_, p.y());
   } else {
-    chart()->setTitle(name + " — errors");
-    x_->setTitleText("dequantized − original");
+    setChartTitle(name + " — errors");
+    setAxisTitle(x_, "dequantized − original", "error");
   }
   for (std::size_t i = 0; i < data_.schemes.size(); ++i) {
     const auto& sh = data_.schemes[i];
@@ -158,10 +162,16 @@ void HistogramChart::rescale() {
   if (!hasData_) return;
   const aq::Histogram* h = &data_.original;
   if (view_ == HistogramView::Errors && !data_.schemes.empty()) h = &data_.schemes.front().errors;
-  x_->setRange(h->lo, h->hi);
-  x_->applyNiceNumbers();
-  if (log_) yLog_->setRange(yMinPositive_ * 0.5, std::max(yMax_ * 1.5, yMinPositive_));
-  else fitAxis(yLinear_, 0, std::max(yMax_, 1e-9), true);
+  fitAxis(x_, h->lo, h->hi, false);
+  if (log_) {
+    // Whole decades, printed plainly; bins below kLogAxisFloor (one weight in a million)
+    // sit on the bottom edge with the empty ones.
+    const LogAxisFit f = fitLogRange(yMinPositive_ * 0.5, std::max(yMax_ * 1.5, yMinPositive_));
+    yLog_->setRange(f.lo, f.hi);
+    yLog_->setLabelFormat(f.format);
+  } else {
+    fitAxis(yLinear_, 0, std::max(yMax_, 1e-9), true, true);
+  }
 }
 
 void HistogramChart::restyle() {

@@ -66,6 +66,11 @@ void LiveChartsPanel::startRun(const QString& runLabel, const QString& calibrati
   arrange();
 }
 
+void LiveChartsPanel::clear() {
+  label_.clear();
+  startRun({}, {});
+}
+
 void LiveChartsPanel::apply(const EventBatch& b) {
   if (!b.memory.empty()) memory_->addSamples(b.memory);
   if (!b.tensors.empty()) {

@@ -30,6 +30,8 @@ class LiveChartsPanel : public QWidget {
   /// Empties the charts for a new run; its results will be drawn as `runLabel`.
   /// `calibrationFile`: the run's calibration file, if any (its bucket edges label the heat map).
   void startRun(const QString& runLabel, const QString& calibrationFile = {});
+  /// Empties every chart: another model was opened, and the last run's charts are not its own.
+  void clear();
   void apply(const EventBatch& batch);
   /// Redraws a finished run (picked from the history) in full.
   void showRun(const QString& runLabel, const aq::JobResult& result);

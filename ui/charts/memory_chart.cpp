@@ -26,12 +26,12 @@ MemoryChart::MemoryChart(QWidget* parent) : QtChartPanel("memory", "Memory (resi
   peak_->setPointLabelsClipping(false);
   x_ = new QValueAxis;
   x_->setTitleText("time (s)");
-  x_->setLabelFormat("%.1f");
   y_ = new QValueAxis;
   y_->setTitleText("MiB");
-  y_->setLabelFormat("%.0f");
   chart()->addAxis(x_, Qt::AlignBottom);
   chart()->addAxis(y_, Qt::AlignLeft);
+  manageAxis(x_, true);
+  manageAxis(y_, true);
   for (QXYSeries* s : std::initializer_list<QXYSeries*>{rss_, anon_, file_, peak_}) attach(s, x_, y_);
   rss_->setProperty("tip", "resident set size of the process (VmRSS)");
   anon_->setProperty("tip", "anonymous pages: buffers, scales, the application itself (RssAnon)");
@@ -60,10 +60,11 @@ void MemoryChart::restyle() {
 
 void MemoryChart::clear() {
   for (QXYSeries* s : std::initializer_list<QXYSeries*>{rss_, anon_, file_, peak_}) s->clear();
+  peak_->setPointLabelsFormat(QString());  // the old run's "peak …" must not come back
   maxT_ = 0;
   peakMiB_ = 0;
-  x_->setRange(0, 1);
-  y_->setRange(0, 100);
+  setAxisRange(x_, 0, 1);
+  setAxisRange(y_, 0, 100);
 }
 
 int MemoryChart::pointCount() const { return int(rss_->count()); }
@@ -90,8 +91,8 @@ void MemoryChart::addSamples(const std::vector<aq::MemorySample>& samples) {
 }
 
 void MemoryChart::rescale() {
-  fitAxis(x_, 0, std::max(maxT_, 0.1), true);
-  fitAxis(y_, 0, std::max(peakMiB_ * 1.12, 1.0), true);  // headroom for the peak label
+  fitAxis(x_, 0, std::max(maxT_, 0.1), true, true);
+  fitAxis(y_, 0, std::max(peakMiB_ * 1.12, 1.0), true, true);  // headroom for the peak label
 }
 
 }  // namespace aqui

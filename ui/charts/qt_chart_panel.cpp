@@ -1,6 +1,9 @@
 #include "ui/charts/qt_chart_panel.h"
 
 #include <QCursor>
+#include <QFontMetrics>
+#include <QResizeEvent>
+#include <QGraphicsLayout>
 #include <QGraphicsScene>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -15,6 +18,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/charts/axis_fit.h"
+#include "ui/charts/chart_maximiser.h"
 #include "ui/charts/chart_rendering.h"
 #include "ui/charts/chart_save_button.h"
 #include "ui/charts/zoomable_chart_view.h"
@@ -24,6 +29,7 @@ namespace aqui {
 QtChartPanel::QtChartPanel(const QString& key, const QString& title, QWidget* parent)
     : ChartPanel(parent), key_(key), title_(title), chart_(new QChart) {
   setObjectName(key + "Chart");
+  fullTitle_ = title;
   chart_->setTitle(title);
   chart_->legend()->setAlignment(Qt::AlignBottom);
   chart_->setMargins(QMargins(4, 4, 4, 4));
@@ -31,15 +37,21 @@ QtChartPanel::QtChartPanel(const QString& key, const QString& title, QWidget* pa
 
   controls_ = new QHBoxLayout;
   controls_->setContentsMargins(4, 0, 4, 0);
-  view_->setToolTip("Drag a rectangle or use the wheel to zoom, double-click to reset;\n"
-                    "click a legend entry to hide or show its series.");
+  view_->setToolTip("Drag a rectangle or use the wheel to zoom; double-click to reset the zoom,\n"
+                    "or to maximise and restore the chart; click a legend entry to hide or show its series.");
+  // Point labels drawn outside the plot ("peak …") lie outside their item's bounds: only a full
+  // repaint removes them when the data goes.
+  view_->setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
   auto* reset = new QToolButton;
+  reset->setObjectName("resetZoom");
   reset->setText("Reset zoom");
   reset->setAutoRaise(true);
   QToolButton* save = makeChartSaveButton(this);
+  maximise_ = makeMaximiseButton(this);
   controls_->addStretch(1);
   controls_->addWidget(reset);
   controls_->addWidget(save);
+  controls_->addWidget(maximise_);
 
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -49,7 +61,11 @@ QtChartPanel::QtChartPanel(const QString& key, const QString& title, QWidget* pa
   setMinimumSize(200, 160);
 
   connect(reset, &QToolButton::clicked, this, &QtChartPanel::resetZoom);
-  connect(view_, &ZoomableChartView::resetRequested, this, &QtChartPanel::resetZoom);
+  connect(view_, &ZoomableChartView::resetRequested, this, [this] {
+    if (zoomed_ || chart_->isZoomed()) resetZoom();
+    else toggleMaximised(this);
+  });
+  connect(chart_, &QChart::plotAreaChanged, this, &QtChartPanel::plotAreaChanged);
   connect(view_, &ZoomableChartView::userZoomed, this, [this] { zoomed_ = true; });
   applyTheme(false);
 }
@@ -105,6 +121,7 @@ void QtChartPanel::hookLegend() {
       m->setLabelBrush(col);
     });
   }
+  fitLegend();
 }
 
 void QtChartPanel::showTip(const QString& html) { QToolTip::showText(QCursor::pos(), html, view_); }
@@ -116,42 +133,239 @@ void QtChartPanel::attach(QAbstractSeries* series, QAbstractAxis* x, QAbstractAx
   series->attachAxis(y);
 }
 
-void QtChartPanel::fitAxis(QValueAxis* axis, double lo, double hi, bool fromZero) {
+int QtChartPanel::intervalsFor(const QValueAxis* axis, double span) const {
+  const QRectF plot = chart_->plotArea();
+  const bool horizontal = axis->orientation() == Qt::Horizontal;
+  const double pixels = horizontal ? plot.width() : plot.height();
+  if (pixels < 20) return 5;  // not laid out yet
+  const QFontMetrics fm(axis->labelsFont());
+  if (!horizontal) return aqui::intervalsFor(pixels, fm.height() * 2.2);
+  // The widest label at a first guess of the step, plus a gap: labels that do not fit would be
+  // elided to "…" by Qt Charts.
+  const double step = niceStep(span, aqui::intervalsFor(pixels, 60));
+  const int d = stepDecimals(step);
+  const double widest = std::max(fm.horizontalAdvance(tickLabel(axis->min(), d)),
+                                 fm.horizontalAdvance(tickLabel(axis->max(), d)));
+  return aqui::intervalsFor(pixels, widest + fm.horizontalAdvance("0000"));
+}
+
+void QtChartPanel::fitAxis(QValueAxis* axis, double lo, double hi, bool fromZero, bool nonNegative) {
   if (!std::isfinite(lo) || !std::isfinite(hi)) return;
-  if (fromZero) lo = std::min(0.0, lo);
-  if (hi <= lo) {
-    const double pad = std::max(std::abs(hi) * 0.05, 1e-9);
-    lo -= pad;
-    hi += pad;
-  } else {
-    const double pad = (hi - lo) * 0.04;
-    if (!(fromZero && lo == 0)) lo -= pad;
-    hi += pad;
+  AxisRequest r;
+  r.lo = lo;
+  r.hi = hi;
+  r.fromZero = fromZero;
+  r.nonNegative = nonNegative;
+  r.maxIntervals = intervalsFor(axis, std::abs(hi - lo));
+  if (const ManagedAxis* m = managed(axis)) {
+    r.nonNegative = r.nonNegative || m->nonNegative;
+    r.integer = m->integer;
   }
+  const AxisFit f = fitAxisRange(r);
+  setAxisRange(axis, f.lo, f.hi);
+}
+
+void QtChartPanel::setAxisRange(QValueAxis* axis, double lo, double hi) {
+  // The tick interval goes first: Qt lays the old interval out over the new range at once, and
+  // a small interval over a large range is millions of ticks.
+  const double step = niceStep(hi - lo, intervalsFor(axis, hi - lo));
+  const bool outer = !fitting_;
+  fitting_ = true;  // the relayouts below must not start another fit
+  axis->setTickType(QValueAxis::TicksDynamic);
+  axis->setTickInterval(std::max(step, axis->tickInterval()));
   axis->setRange(lo, hi);
-  axis->applyNiceNumbers();
-  // Enough decimals to tell neighbouring ticks apart, and no more.
-  const double step = (axis->max() - axis->min()) / std::max(1, axis->tickCount() - 1);
-  const int decimals = step > 0 ? std::clamp(int(std::ceil(-std::log10(step) - 1e-9)), 0, 6) : 0;
-  axis->setLabelFormat(QString("%.%1f").arg(decimals));
+  retick(axis);  // also when the range did not change (no rangeChanged signal)
+  if (outer) fitting_ = false;
+}
+
+const QtChartPanel::ManagedAxis* QtChartPanel::managed(const QValueAxis* axis) const {
+  for (const auto& m : axes_)
+    if (m.axis == axis) return &m;
+  return nullptr;
+}
+
+void QtChartPanel::manageAxis(QValueAxis* axis, bool nonNegative, bool integer) {
+  axes_.push_back({axis, nonNegative, integer});
+  connect(axis, &QValueAxis::rangeChanged, this, [this, axis] { retick(axis); });
+  retick(axis);
+}
+
+void QtChartPanel::setAxisKind(QValueAxis* axis, bool nonNegative, bool integer) {
+  for (auto& m : axes_)
+    if (m.axis == axis) m.nonNegative = nonNegative, m.integer = integer;
+  retick(axis);
+}
+
+void QtChartPanel::retick(QValueAxis* axis) {
+  const ManagedAxis* m = managed(axis);
+  const bool nonNegative = m && m->nonNegative;
+  double lo = axis->min(), hi = axis->max();
+  if (nonNegative && lo < 0) {
+    // A pan or zoom past zero: slide the window back instead of showing impossible values.
+    // Queued: inside a range change, Qt Charts is still updating its domain and layout.
+    QMetaObject::invokeMethod(
+        axis, [axis] { if (axis->min() < 0) axis->setRange(0, std::max(axis->max() - axis->min(), 1e-9)); },
+        Qt::QueuedConnection);
+    return;
+  }
+  if (reticking_) return;  // a relayout inside the changes below asks again
+  reticking_ = true;
+  retickNow(axis, m, lo, hi);
+  reticking_ = false;
+}
+
+void QtChartPanel::retickNow(QValueAxis* axis, const ManagedAxis* m, double lo, double hi) {
+  if (!(hi > lo)) return;
+  // Dynamic ticks at multiples of a nice step from zero: exact after a fit, and still exact
+  // after a zoom or pan to an arbitrary range. The format prints exactly those multiples.
+  double step = niceStep(hi - lo, intervalsFor(axis, hi - lo));
+  if (m && m->integer) step = std::max(step, 1.0);
+  const QString format = QString("%.%1f").arg(stepDecimals(step));
+  if (axis->tickType() == QValueAxis::TicksDynamic && axis->tickAnchor() == 0 && axis->tickInterval() == step &&
+      axis->labelFormat() == format)
+    return;  // unchanged: no relayout
+  axis->setTickType(QValueAxis::TicksDynamic);
+  axis->setTickAnchor(0);
+  axis->setTickInterval(step);
+  axis->setLabelFormat(format);
+}
+
+void QtChartPanel::plotAreaChanged() {
+  // The room for labels changed: re-tick every axis to as many ticks as fit, and refit the
+  // ranges when the plot really changed size. Labels that change width move the plot area a
+  // little again; those small moves do not refit, so a fit and its labels cannot chase each other.
+  if (fitting_) return;
+  fitting_ = true;
+  fitAxisTitles();
+  const QSizeF size = chart_->plotArea().size();
+  if (std::abs(size.width() - fittedFor_.width()) >= 12 || std::abs(size.height() - fittedFor_.height()) >= 12) {
+    fittedFor_ = size;
+    if (!zoomed_ && !chart_->isZoomed()) rescale();
+  }
+  for (const auto& a : axes_) retick(a.axis);
+  fitting_ = false;
+}
+
+void QtChartPanel::setChartTitle(const QString& title) {
+  fullTitle_ = title;
+  fitTitle();
+}
+
+void QtChartPanel::fitTitle() {
+  // A title wider than the chart is cut by Qt Charts; drop its qualifiers instead (after a
+  // comma, a dash or in parentheses), and only then elide, keeping the start.
+  const QFontMetrics fm(chart_->titleFont());
+  int room = std::max(40, width() - 16);
+  QString t = fullTitle_;
+  if (!isVisible()) room = 1 << 20;  // not laid out: its width means nothing yet
+  for (const QString& sep : {QString(" — "), QString(", "), QString(" (")}) {
+    if (fm.horizontalAdvance(t) <= room) break;
+    const int at = t.indexOf(sep);
+    if (at > 0) t = t.left(at);
+  }
+  // "Per-layer SQNR: output vs weight" keeps what it compares before what it is drawn over.
+  if (fm.horizontalAdvance(t) > room && t.startsWith("Per-layer ")) t = t.mid(10);
+  if (fm.horizontalAdvance(t) > room && t.indexOf(": ") > 0) t = t.left(t.indexOf(": "));
+  if (fm.horizontalAdvance(t) > room) t = fm.elidedText(t, Qt::ElideRight, room);
+  if (chart_->title() != t) chart_->setTitle(t);
+}
+
+void QtChartPanel::setAxisTitle(QAbstractAxis* axis, const QString& full, const QString& brief) {
+  axis->setProperty("aqFullTitle", full);
+  axis->setProperty("aqBriefTitle", brief);
+  axis->setTitleText(full);
+  fitAxisTitles();
+}
+
+void QtChartPanel::fitAxisTitles() {
+  const QRectF plot = chart_->plotArea();
+  if (plot.width() < 20) return;  // not laid out yet
+  for (QAbstractAxis* a : chart_->axes()) {
+    const QString full = a->property("aqFullTitle").toString();
+    if (full.isEmpty()) continue;
+    const double room = (a->orientation() == Qt::Horizontal ? plot.width() : plot.height()) - 8;
+    const bool fits = QFontMetrics(a->titleFont()).horizontalAdvance(full) <= room;
+    const QString t = fits ? full : a->property("aqBriefTitle").toString();
+    if (a->titleText() != t) a->setTitleText(t);
+  }
+}
+
+void QtChartPanel::setLegendShown(bool shown) {
+  legendShown_ = shown;
+  fitLegend();
+}
+
+void QtChartPanel::fitLegend() { fitLegend(size()); }
+
+void QtChartPanel::fitLegend(QSize size) {
+  // A short chart gives the plot its height, or Qt Charts elides the tick labels to "…": the
+  // legend moves beside the plot (where its entries are not cut either), and below 200 pixels
+  // the x axis title goes (the chart title and the tooltips still say what is plotted).
+  const bool shortChart = size.height() < 300;
+  const bool tiny = size.height() < 220;
+  // Beside a short plot the legend may take a third of the width; wider entries would be cut,
+  // so they go (the hover tooltips name every series; Maximise shows the legend again), and so
+  // does a lone entry, which only repeats the title.
+  // (Entries are counted from the series: a marker reads as invisible while its legend is.)
+  int entries = 0;
+  double widest = 0;
+  const QFontMetrics fm(chart_->legend()->font());
+  for (QLegendMarker* m : chart_->legend()->markers()) {
+    if (m->series()->property("aqNoLegend").toBool()) continue;
+    ++entries;
+    widest = std::max<double>(widest, fm.horizontalAdvance(m->label()));
+  }
+  const bool fitsBeside = widest + 36 <= size.width() / 3.0;
+  chart_->legend()->setAlignment(shortChart ? Qt::AlignRight : Qt::AlignBottom);
+  chart_->legend()->setVisible(legendShown_ && (!shortChart || (entries > 1 && fitsBeside)));
+  chart_->setMargins(shortChart ? QMargins(1, 1, 1, 1) : QMargins(4, 4, 4, 4));
+  for (QAbstractAxis* a : chart_->axes(Qt::Horizontal)) a->setTitleVisible(!tiny);
+}
+
+void QtChartPanel::resizeEvent(QResizeEvent* e) {
+  ChartPanel::resizeEvent(e);
+  fitTitle();
+  fitLegend();
+  fitAxisTitles();
+  // A narrow controls row keeps the chart's own controls; zoom still resets by double-click.
+  if (auto* reset = findChild<QToolButton*>("resetZoom")) reset->setVisible(width() >= 360);
+}
+
+void QtChartPanel::showEvent(QShowEvent* e) {
+  ChartPanel::showEvent(e);
+  fitTitle();  // shortened only once the chart has a real width
 }
 
 void QtChartPanel::paint(QPainter& painter, QSize size) {
   // The chart is laid out again at the export size and put back afterwards; both happen
   // synchronously, so the on-screen view never paints the intermediate state.
   const bool wasDark = dark_;
-  if (wasDark) applyTheme(false);
+  const bool wantDark = exportDark();
+  if (wasDark != wantDark) applyTheme(wantDark);
   const QSizeF old = chart_->size();
+  const QString shown = chart_->title();
+  chart_->setTitle(fullTitle_);  // the export has room for the whole title
+  fitLegend(size);                // and is laid out for its own size, not the screen's
   chart_->resize(size);
+  // Qt lays a resized chart out on the next event loop pass; the export draws now.
+  if (QGraphicsLayout* l = chart_->layout()) l->activate();
+  fittedFor_ = {};
+  plotAreaChanged();  // ticks for the export's size
+  if (QGraphicsLayout* l = chart_->layout()) l->activate();
   painter.setRenderHint(QPainter::Antialiasing);
   painter.setRenderHint(QPainter::TextAntialiasing);
   chart_->scene()->render(&painter, QRectF(QPointF(0, 0), size), QRectF(chart_->pos(), QSizeF(size)));
   chart_->resize(old);
-  if (wasDark) applyTheme(true);
+  chart_->setTitle(shown);
+  fitLegend();
+  if (QGraphicsLayout* l = chart_->layout()) l->activate();
+  fittedFor_ = {};
+  plotAreaChanged();  // and back to the screen's
+  if (wasDark != wantDark) applyTheme(wasDark);
 }
 
 QImage QtChartPanel::renderImage(QSize size, qreal scale) {
-  return renderChartImage(size, scale, [&](QPainter& p) { paint(p, size); });
+  return renderChartImage(size, scale, exportBackground(exportDark()), [&](QPainter& p) { paint(p, size); });
 }
 
 QByteArray QtChartPanel::renderSvg(QSize size) {

@@ -3,11 +3,14 @@
 // chart-specific controls, legend toggling, hover tooltips, light/dark themes and offscreen
 // rendering for exports.
 #include <QtCharts/QChart>
+#include <utility>
+#include <vector>
 
 #include "ui/charts/chart_panel.h"
 
 class QHBoxLayout;
 class QPainter;
+class QToolButton;
 class QAbstractAxis;
 class QValueAxis;
 class QAbstractSeries;
@@ -30,6 +33,11 @@ class QtChartPanel : public ChartPanel {
   void resetZoom() override;
 
   QChart* chart() const { return chart_; }
+  bool darkTheme() const override { return dark_; }
+  /// The title as set, before it is shortened to fit the chart's width.
+  QString fullTitle() const { return fullTitle_; }
+  /// The "Maximise" button of the controls row (tests click it).
+  QToolButton* maximiseButton() const { return maximise_; }
 
  protected:
   QHBoxLayout* controls() const { return controls_; }
@@ -47,20 +55,59 @@ class QtChartPanel : public ChartPanel {
   void hideTip();
   /// Adds `series` to the chart and attaches it to both axes.
   void attach(QAbstractSeries* series, QAbstractAxis* x, QAbstractAxis* y);
-  /// Sets a value axis to [lo, hi] with a margin and round tick values.
-  static void fitAxis(QValueAxis* axis, double lo, double hi, bool fromZero);
+  /// Sets a value axis to [lo, hi] with a margin, then rounds it out to nice ticks (1, 2, 5 x
+  /// 10^n) as many as the axis' length in pixels has room for. `nonNegative`: sizes, counts,
+  /// speeds, tensor numbers; the axis never shows a value below zero.
+  void fitAxis(QValueAxis* axis, double lo, double hi, bool fromZero, bool nonNegative = false);
+  /// Keeps `axis`'s ticks nice and its labels exact whatever sets its range (fits, zoom, pan).
+  /// Every QValueAxis of a chart goes through here once.
+  /// `integer`: whole numbers only (tensor numbers), ticks at least 1 apart.
+  void manageAxis(QValueAxis* axis, bool nonNegative, bool integer = false);
+  /// Sets exactly [lo, hi] (a placeholder range), with nice ticks.
+  void setAxisRange(QValueAxis* axis, double lo, double hi);
+  /// Changes the flags of a managed axis (a chart whose axis changes meaning with its view).
+  void setAxisKind(QValueAxis* axis, bool nonNegative, bool integer);
+  /// Sets the chart's title; it is shortened (not elided mid-word) when the chart is narrow.
+  void setChartTitle(const QString& title);
+  /// An axis title with a brief form for when the full one does not fit along the plot.
+  void setAxisTitle(QAbstractAxis* axis, const QString& full, const QString& brief);
+  void resizeEvent(QResizeEvent* e) override;
+  void showEvent(QShowEvent* e) override;
+  /// A chart whose points carry their own labels has no legend.
+  void setLegendShown(bool shown);
 
  private:
   void paint(QPainter& painter, QSize size);
   void applyTheme(bool dark);
+  void retick(QValueAxis* axis);
+  int intervalsFor(const QValueAxis* axis, double span) const;
+  void fitTitle();
+  void fitAxisTitles();
+  void fitLegend();
+  void fitLegend(QSize size);  // legend, margins and axis titles for a chart of `size`
+  void plotAreaChanged();
 
   QString key_;
   QString title_;
   QChart* chart_;
   ZoomableChartView* view_;
   QHBoxLayout* controls_;
+  QToolButton* maximise_;
+  QString fullTitle_;
+  struct ManagedAxis {
+    QValueAxis* axis;
+    bool nonNegative;
+    bool integer;
+  };
+  const ManagedAxis* managed(const QValueAxis* axis) const;
+  void retickNow(QValueAxis* axis, const ManagedAxis* m, double lo, double hi);
+  bool reticking_ = false;
+  std::vector<ManagedAxis> axes_;
   bool dark_ = false;
   bool zoomed_ = false;
+  QSizeF fittedFor_;      // the plot area the ticks were last counted for
+  bool fitting_ = false;
+  bool legendShown_ = true;  // re-entrancy guard: a fit changes the plot area, which asks for a fit
 };
 
 }  // namespace aqui

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/charts/axis_fit.h"
 #include "ui/charts/series_palette.h"
 #include "ui/util/format.h"
 
@@ -16,15 +17,15 @@ SizeErrorChart::SizeErrorChart(QWidget* parent)
     : QtChartPanel("size-vs-error", "Output size vs. error", parent) {
   x_ = new QValueAxis;
   x_->setTitleText("output size (MB)");
-  x_->setLabelFormat("%.1f");
   y_ = new QLogValueAxis;
-  y_->setTitleText("relative error, whole model (%)");
+
   y_->setBase(10);
-  y_->setLabelFormat("%g");
   y_->setMinorTickCount(8);
   chart()->addAxis(x_, Qt::AlignBottom);
   chart()->addAxis(y_, Qt::AlignLeft);
-  chart()->legend()->hide();  // every point carries its run's name
+  manageAxis(x_, true);
+  setAxisTitle(y_, "relative error, whole model (%)", "rel. error (%)");
+  setLegendShown(false);  // every point carries its run's name
   clear();
 }
 
@@ -77,8 +78,10 @@ void SizeErrorChart::rebuild() {
 
 void SizeErrorChart::rescale() {
   if (points_.empty()) {
-    x_->setRange(0, 10);
-    y_->setRange(0.1, 100);
+    setAxisRange(x_, 0, 10);
+    const LogAxisFit f = fitLogRange(0.1, 100);
+    y_->setRange(f.lo, f.hi);
+    y_->setLabelFormat(f.format);
     return;
   }
   double x1 = 0, y0 = 1e300, y1 = 0;
@@ -89,8 +92,12 @@ void SizeErrorChart::rescale() {
       y1 = std::max(y1, 100.0 * p.rel_error);
     }
   }
-  fitAxis(x_, 0, x1 * 1.3, true);  // room for the point labels on the right
-  if (y1 > 0) y_->setRange(std::pow(10.0, std::floor(std::log10(y0))), std::pow(10.0, std::ceil(std::log10(y1 * 1.01))));
+  fitAxis(x_, 0, x1 * 1.3, true, true);  // room for the point labels on the right
+  if (y1 > 0) {
+    const LogAxisFit f = fitLogRange(y0, y1 * 1.01);
+    y_->setRange(f.lo, f.hi);
+    y_->setLabelFormat(f.format);
+  }
 }
 
 void SizeErrorChart::restyle() {

@@ -24,19 +24,20 @@ SpeedChart::SpeedChart(QWidget* parent) : QtChartPanel("speed", "Speed (input MB
   now_ = new QLineSeries;
   now_->setName("current");
   average_ = new QLineSeries;
-  average_->setName("average since start");
+  average_->setName("average");  // since the start (the tooltip says so)
   layers_ = new QLineSeries;
   layers_->setName("per tensor");
   layers_->setPointsVisible(true);
   x_ = new QValueAxis;
   y_ = new QValueAxis;
   y_->setTitleText("MB/s");
-  y_->setLabelFormat("%.0f");
   chart()->addAxis(x_, Qt::AlignBottom);
   chart()->addAxis(y_, Qt::AlignLeft);
+  manageAxis(x_, true);
+  manageAxis(y_, true);
   for (QLineSeries* s : {now_, average_})
     connect(s, &QLineSeries::hovered, this, [this, s](const QPointF& p, bool on) {
-      if (on) showTip(QString("%1<br>t = %2 s: <b>%3 MB/s</b>").arg(s->name()).arg(p.x(), 0, 'f', 2).arg(p.y(), 0, 'f', 1));
+      if (on) showTip(QString("%1<br>t = %2 s: <b>%3 MB/s</b>").arg(s == average_ ? QString("average since start") : s->name()).arg(p.x(), 0, 'f', 2).arg(p.y(), 0, 'f', 1));
       else hideTip();
     });
   connect(layers_, &QLineSeries::hovered, this, [this](const QPointF& p, bool on) {
@@ -54,21 +55,41 @@ SpeedChart::SpeedChart(QWidget* parent) : QtChartPanel("speed", "Speed (input MB
 void SpeedChart::setView(SpeedView v) {
   view_ = v;
   if (viewBox_->currentData().toInt() != int(v)) viewBox_->setCurrentIndex(viewBox_->findData(int(v)));
+  showSeries(v);
+  refreshView();
+  resetZoom();
+}
+
+void SpeedChart::showSeries(SpeedView v) {
+  shown_ = v;
   for (QLineSeries* s : {now_, average_, layers_})
     if (chart()->series().contains(s)) chart()->removeSeries(s);
   if (v == SpeedView::OverTime) {
     attach(now_, x_, y_);
     attach(average_, x_, y_);
-    x_->setTitleText("time (s)");
-    x_->setLabelFormat("%.1f");
+    setAxisTitle(x_, "time (s)", "time (s)");
   } else {
     attach(layers_, x_, y_);
-    x_->setTitleText("tensor # (model order)");
-    x_->setLabelFormat("%.0f");
+    setAxisTitle(x_, "tensor # (model order)", "tensor #");
   }
+  setAxisKind(x_, true, v == SpeedView::PerLayer);
   restyle();
   hookLegend();
-  resetZoom();
+}
+
+void SpeedChart::refreshView() {
+  // A run shorter than two progress updates has no line over time: the per-layer speeds say
+  // more than an empty chart.
+  const bool tooShort = average_->count() < 2 && layers_->count() > 0;
+  const SpeedView want = view_ == SpeedView::OverTime && tooShort ? SpeedView::PerLayer : view_;
+  if (want != shown_) {
+    showSeries(want);
+    resetZoom();
+  } else {
+    dataChanged();
+  }
+  setChartTitle(want != view_ ? "Speed per layer (input MB/s) — run too short to plot over time"
+                              : "Speed (input MB/s)");
 }
 
 void SpeedChart::clear() {
@@ -78,8 +99,10 @@ void SpeedChart::clear() {
   layerNames_.clear();
   lastT_ = -1;
   lastBytes_ = 0;
-  x_->setRange(0, 1);
-  y_->setRange(0, 100);
+  if (shown_ != view_) showSeries(view_);
+  setChartTitle("Speed (input MB/s)");
+  setAxisRange(x_, 0, 1);
+  setAxisRange(y_, 0, 100);
 }
 
 int SpeedChart::pointCount() const { return int(now_->count() + average_->count() + layers_->count()); }
@@ -91,7 +114,7 @@ void SpeedChart::addProgress(const aq::Progress& p) {
     now_->append(p.elapsed_s, double(p.bytes_done - lastBytes_) / 1e6 / (p.elapsed_s - lastT_));
   lastT_ = p.elapsed_s;
   lastBytes_ = p.bytes_done;
-  if (view_ == SpeedView::OverTime) dataChanged();
+  if (view_ == SpeedView::OverTime) refreshView();
 }
 
 void SpeedChart::addResults(const std::vector<aq::TensorResult>& results) {
@@ -109,7 +132,7 @@ void SpeedChart::addResults(const std::vector<aq::TensorResult>& results) {
   }
   if (!added) return;
   layers_->replace(pts);
-  if (view_ == SpeedView::PerLayer) dataChanged();
+  refreshView();
 }
 
 void SpeedChart::rescale() {
@@ -121,15 +144,15 @@ void SpeedChart::rescale() {
       y1 = std::max(y1, p.y());
     }
   };
-  if (view_ == SpeedView::OverTime) {
+  if (shown_ == SpeedView::OverTime) {
     scan(now_);
     scan(average_);
   } else {
     scan(layers_);
   }
   if (x0 > x1) return;
-  fitAxis(x_, view_ == SpeedView::OverTime ? 0 : x0, x1, view_ == SpeedView::OverTime);
-  fitAxis(y_, 0, std::max(y1, 1.0), true);
+  fitAxis(x_, shown_ == SpeedView::OverTime ? 0 : x0, x1, shown_ == SpeedView::OverTime, true);
+  fitAxis(y_, 0, std::max(y1, 1.0), true, true);
 }
 
 void SpeedChart::restyle() {

@@ -25,12 +25,18 @@ class SpeedChart : public QtChartPanel {
   void addResults(const std::vector<aq::TensorResult>& results);
   void setView(SpeedView v);
   SpeedView view() const { return view_; }
+  /// What is drawn: per layer while "over time" has too few points to draw a line (a short
+  /// run), with the title saying so.
+  SpeedView shownView() const { return shown_; }
 
  protected:
   void rescale() override;
   void restyle() override;
 
  private:
+  void showSeries(SpeedView v);  // attaches the series of `v`
+  void refreshView();          // after data changed: which view to show, then the axes
+
   QComboBox* viewBox_;
   QLineSeries* now_;      // MB/s between two progress updates
   QLineSeries* average_;  // MB/s since the start
@@ -39,6 +45,7 @@ class SpeedChart : public QtChartPanel {
   QValueAxis* x_;
   QValueAxis* y_;
   SpeedView view_ = SpeedView::OverTime;
+  SpeedView shown_ = SpeedView::OverTime;
   double lastT_ = -1;
   uint64_t lastBytes_ = 0;
 };

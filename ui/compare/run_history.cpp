@@ -8,13 +8,17 @@ QString describeRun(const aq::JobResult& r) {
   return qstr(r.config.plan.scheme.describe()) + ", " + qstr(std::string(aq::mode_name(r.config.mode)));
 }
 
+QString shortSchemeLabel(const aq::QuantScheme& s) {
+  if (s.is_ggml()) return qstr(s.describe());
+  return QString("INT%1 %2").arg(s.bits).arg(s.group_size ? QString("g%1").arg(s.group_size) : QString("ch"));
+}
+
 RunRecord RunHistory::add(std::shared_ptr<const aq::JobResult> result) {
   RunRecord rec;
   rec.id = runs_.empty() ? 1 : runs_.back().id + 1;
   rec.label = QString("#%1 %2").arg(rec.id).arg(qstr(result->config.plan.scheme.describe()));
   const auto& s = result->config.plan.scheme;
-  rec.shortLabel = QString("#%1 INT%2 %3").arg(rec.id).arg(s.bits)
-                       .arg(s.group_size ? QString("g%1").arg(s.group_size) : QString("ch"));
+  rec.shortLabel = QString("#%1 %2").arg(rec.id).arg(shortSchemeLabel(s));
   rec.finished = QDateTime::currentDateTime();
   rec.result = std::move(result);
   runs_.push_back(rec);

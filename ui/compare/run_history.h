@@ -36,6 +36,9 @@ class RunHistory : public QObject {
   std::vector<RunRecord> runs_;
 };
 
+/// "INT4 g64" / "q4_k": a scheme in a chart legend.
+QString shortSchemeLabel(const aq::QuantScheme& s);
+
 /// "INT4 g64 asym search, streaming" for a run's settings.
 QString describeRun(const aq::JobResult& result);
 

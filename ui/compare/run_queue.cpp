@@ -1,5 +1,8 @@
 #include "ui/compare/run_queue.h"
 
+#include "gguf/type_choice.h"
+#include "ui/util/format.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -62,12 +65,14 @@ std::vector<aq::JobConfig> compareConfigs(const RunSettings& base, const QString
   for (int b : bits) {
     RunSettings s = base;
     s.bits = b;
+    // A GGUF output compares the ggml types these widths stand for (8 q8_0, 4 q4_k, 3 q3_k, 2 q2_k).
+    if (s.format == OutputFormat::Gguf)
+      if (const auto* t = aq::gguf::type_for_bits(b)) s.ggml_type = qstr(std::string(t->name));
     if (s.write_output && !s.output.isEmpty()) {
-      // model-int4.safetensors -> model-int2.safetensors; otherwise insert "-intB" before the suffix.
+      // model-int4.safetensors -> model-int2.safetensors, model-q4_k.gguf -> model-q2_k.gguf;
+      // otherwise the scheme is inserted before the suffix.
       const QFileInfo fi(s.output);
-      QString stem = fi.completeBaseName();
-      stem.remove(QRegularExpression("-int[0-9]+$"));
-      s.output = fi.dir().filePath(QString("%1-int%2.%3").arg(stem).arg(b).arg(fi.suffix()));
+      s.output = fi.dir().filePath(outputFileName(stripSchemeSuffix(fi.completeBaseName()), s.format, b, s.ggml_type));
     }
     out.push_back(s.jobConfig(input));
   }

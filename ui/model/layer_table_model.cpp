@@ -8,12 +8,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "io/logical_model.h"
 #include "io/model_source.h"
 #include "ui/util/format.h"
 
 namespace aqui {
 
 QString planText(const aq::TensorPlan& p) {
+  if (p.quantized() && p.scheme.is_ggml()) return qstr(p.scheme.describe());  // "q4_k"; why, in the tooltip
   if (p.quantized()) {
     const auto& s = p.scheme;
     QString text = QString("INT%1 ").arg(s.bits) +
@@ -28,9 +30,35 @@ void LayerTableModel::setSource(const aq::ModelSource* source) {
   beginResetModel();
   rows_.clear();
   results_ = 0;
+  stored_ = false;
   if (source)
     for (const auto& t : source->tensors()) rows_.push_back({t, std::nullopt, std::nullopt});
   endResetModel();
+}
+
+void LayerTableModel::setStoredModel(const aq::LogicalModel& model) {
+  beginResetModel();
+  rows_.clear();
+  results_ = 0;
+  stored_ = true;
+  const auto& stored = model.source().tensors();
+  for (std::size_t i = 0; i < model.tensors().size(); ++i) {
+    const aq::LogicalTensor& t = model.tensors()[i];
+    aq::TensorInfo info;
+    info.name = t.name;
+    info.dtype = t.dtype;
+    info.shape = t.shape;
+    // The plan a run would have had: what is stored, and as what.
+    aq::TensorPlan p;
+    p.index = i;
+    p.decision = t.quantized ? aq::Decision::Quantize : aq::Decision::KeepNotFloat;
+    p.scheme = t.scheme;
+    p.layout = t.layout;
+    p.reason = "stored as " + (t.quantized ? t.scheme.describe() : stored[t.data].type_name());
+    rows_.push_back({std::move(info), p, std::nullopt});
+  }
+  endResetModel();
+  emit headerDataChanged(Qt::Horizontal, PlanCol, PlanCol);
 }
 
 void LayerTableModel::setPlan(const aq::Plan& plan) {
@@ -84,6 +112,10 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation o, int role) c
       "Relative Frobenius error |W - Q(W)| / |W| (last run)",
       "Output bits per weight, scales and zero points included (last run)",
       "Wall time spent on this tensor (last run)"};
+  if (stored_ && section == PlanCol) {  // a quantized file opened read-only
+    if (role == Qt::DisplayRole) return QString("Stored as");
+    if (role == Qt::ToolTipRole) return QString("The type each tensor is stored with in this file (read-only)");
+  }
   if (role == Qt::DisplayRole && section < ColumnCount) return QString(kNames[section]);
   if (role == Qt::ToolTipRole && section < ColumnCount) return QString(kTips[section]);
   return {};
@@ -97,12 +129,15 @@ QVariant LayerTableModel::display(const Row& r, int column) const {
     case Shape: return qstr(r.info.shape_string());
     case DType: return qstr(std::string(aq::dtype_name(r.info.dtype)));
     case Params: return formatParams(r.info.numel());
-    case PlanCol: return r.plan ? planText(*r.plan) : QString();
+    case PlanCol:
+      if (stored_ && r.plan) return r.plan->quantized() ? qstr(r.plan->scheme.describe()) : qstr(r.plan->reason.substr(10));
+      return r.plan ? planText(*r.plan) : QString();
     case Cosine: return q ? formatCosine(res->metrics.cosine) : QVariant();
     case Sqnr: return q ? formatDb(res->metrics.sqnr_db) : QVariant();
     case RelError: return q ? formatPercent(res->metrics.rel_fro_error) : QVariant();
     case Bpw: return res ? QString::number(res->bits_per_weight, 'f', 2) : QVariant();
-    case Time: return res ? QString::number(res->seconds * 1e3, 'f', 1) + " ms" : QVariant();
+    case Time:  // a comparison with the original measures no time per tensor
+      return res && !stored_ ? QString::number(res->seconds * 1e3, 'f', 1) + " ms" : QVariant();
   }
   return {};
 }
@@ -117,7 +152,10 @@ QVariant LayerTableModel::sortKey(const Row& r, int column) const {
     case Shape: return qlonglong(r.info.numel());
     case DType: return qstr(std::string(aq::dtype_name(r.info.dtype)));
     case Params: return qlonglong(r.info.numel());
-    case PlanCol: return r.plan ? (r.plan->quantized() ? r.plan->scheme.bits : 99) : 100;
+    case PlanCol:  // by stored bits per weight, kept tensors last
+      if (!r.plan) return 100.0;
+      if (!r.plan->quantized()) return 99.0;
+      return r.info.numel() ? 8.0 * double(r.plan->layout.total_bytes()) / double(r.info.numel()) : 0.0;
     case Cosine: return q ? res->metrics.cosine : kNone;
     case Sqnr: return q ? (std::isfinite(res->metrics.sqnr_db) ? res->metrics.sqnr_db : 1e299) : kNone;
     case RelError: return q ? res->metrics.rel_fro_error : kNone;
@@ -140,6 +178,7 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const {
                  ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                  : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ToolTipRole:
+      if (index.column() == PlanCol && r.plan && stored_) return qstr(r.plan->reason);
       if (index.column() == PlanCol && r.plan)
         return r.plan->quantized() ? qstr(r.plan->scheme.describe() + " — " + r.plan->reason)
                                    : qstr("Kept in float: " + r.plan->reason);

@@ -9,6 +9,7 @@
 #include "tensor/tensor_info.h"
 
 namespace aq {
+class LogicalModel;
 class ModelSource;
 }
 
@@ -32,6 +33,10 @@ class LayerTableModel : public QAbstractTableModel {
 
   void setSource(const aq::ModelSource* source);  // nullptr clears
   void setPlan(const aq::Plan& plan);
+  /// A quantized file opened read-only: one row per tensor as its user knows it, the plan column
+  /// ("Stored as") giving the type it is stored with. setSource() leaves this mode.
+  void setStoredModel(const aq::LogicalModel& model);
+  bool storedMode() const { return stored_; }
   void clearResults();
   void applyResults(const std::vector<aq::TensorResult>& results);
   /// Shows a finished run's results (e.g. one picked in the comparison view).
@@ -51,9 +56,10 @@ class LayerTableModel : public QAbstractTableModel {
 
   std::vector<Row> rows_;
   int results_ = 0;
+  bool stored_ = false;
 };
 
-/// "INT4 g64", "INT8 channel sym", or "float (1-D: norms and biases)".
+/// "INT4 g64", "INT8 channel sym", "q4_k", or "float: 1-D (norms and biases)".
 QString planText(const aq::TensorPlan& plan);
 
 }  // namespace aqui

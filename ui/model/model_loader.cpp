@@ -3,7 +3,9 @@
 #include <variant>
 
 #include "demo/synthetic_model.h"
+#include "io/logical_model.h"
 #include "io/model_source.h"
+#include "io/packed_format.h"
 #include "job/source_checks.h"
 #include "ui/util/format.h"
 #include "ui/util/post.h"
@@ -14,8 +16,16 @@ namespace {
 struct Outcome {
   QString path;
   std::shared_ptr<const aq::ModelSource> source;
+  std::shared_ptr<const aq::LogicalModel> quantized;  // a quantized file, opened read-only
   QString error;
 };
+
+bool isQuantizedFile(const aq::ModelSource& source) {
+  if (aq::packed::is_packed(source.metadata())) return true;
+  for (const auto& t : source.tensors())
+    if (t.ggml_type >= 0) return true;
+  return false;
+}
 
 Outcome openPath(const std::filesystem::path& p) {
   Outcome o;
@@ -28,6 +38,12 @@ Outcome openPath(const std::filesystem::path& p) {
   // A model that cannot be quantized as it is (our own packed output, reserved names) is
   // refused here, with what to do instead, rather than planned as ordinary weights.
   if (auto s = aq::check_quantizable_source(**r); !s) {
+    if (isQuantizedFile(**r)) {  // not to quantize, but to look at and measure
+      auto m = aq::LogicalModel::open(p);
+      if (m) o.quantized = std::make_shared<const aq::LogicalModel>(std::move(m.value()));
+      else o.error = qstr(m.error().message());
+      return o;
+    }
     o.error = qstr(s.error().message());
     return o;
   }
@@ -47,6 +63,7 @@ void ModelLoader::open(const QString& path) {
         if (gen != generation_) return;
         busy_ = false;
         if (o.source) emit loaded(o.path, o.source);
+        else if (o.quantized) emit loadedQuantized(o.path, o.quantized);
         else emit failed(o.path, o.error);
       });
 }
@@ -60,7 +77,7 @@ void ModelLoader::openDemo() {
       this,
       [] {
         auto path = aq::ensure_demo_model();
-        if (!path) return Outcome{qstr(aq::demo_model_path().string()), nullptr, qstr(path.error().message())};
+        if (!path) return Outcome{qstr(aq::demo_model_path().string()), nullptr, nullptr, qstr(path.error().message())};
         return openPath(path.value());
       },
       [this, gen](Outcome o) {

@@ -2,6 +2,7 @@
 
 #include <QFormLayout>
 #include <QLabel>
+#include <map>
 
 #include "ui/util/format.h"
 
@@ -13,15 +14,21 @@ EstimateView::EstimateView(QWidget* parent) : QGroupBox("Estimate for these sett
   bits_ = new QLabel;
   time_ = new QLabel;
   tensors_ = new QLabel;
+  types_ = new QLabel;
+  types_->setObjectName("estimateTypes");
+  types_->setWordWrap(true);
+  types_->setToolTip("The type of the quantized tensors; a GGUF type falls back to the nearest one "
+                     "that fits a tensor whose rows its blocks do not divide");
   size_->setObjectName("estimateSize");
   bits_->setObjectName("estimateBits");
   time_->setObjectName("estimateTime");
-  for (QLabel* l : {size_, bits_, time_, tensors_}) l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  for (QLabel* l : {size_, bits_, time_, tensors_, types_}) l->setTextInteractionFlags(Qt::TextSelectableByMouse);
   time_->setWordWrap(true);
   form->addRow("Output size", size_);
   form->addRow("Bits / weight", bits_);
   form->addRow("Time", time_);
   form->addRow("Tensors", tensors_);
+  form->addRow("Types", types_);
   // Said before the run, not after it: quantizing that would not make the model smaller.
   warning_ = new QLabel;
   warning_->setObjectName("estimateWarning");
@@ -33,7 +40,7 @@ EstimateView::EstimateView(QWidget* parent) : QGroupBox("Estimate for these sett
 }
 
 void EstimateView::clear() {
-  for (QLabel* l : {size_, bits_, time_, tensors_}) l->setText("–");
+  for (QLabel* l : {size_, bits_, time_, tensors_, types_}) l->setText("–");
   warning_->hide();
 }
 
@@ -51,6 +58,12 @@ void EstimateView::showPlan(const aq::Plan& p) {
   tensors_->setText(QString("%1 quantized, %2 kept in float")
                         .arg(p.quantized_count)
                         .arg(p.tensors.size() - p.quantized_count));
+  std::map<std::string, int> types;
+  for (const auto& t : p.tensors)
+    if (t.quantized()) ++types[t.scheme.is_ggml() ? t.scheme.describe() : "INT" + std::to_string(t.scheme.bits)];
+  QStringList parts;
+  for (const auto& [name, n] : types) parts << QString("%1 ×%2").arg(QString::fromStdString(name)).arg(n);
+  types_->setText(parts.isEmpty() ? QString("–") : parts.join(", "));
 }
 
 void EstimateView::showMeasuring() { time_->setText("measuring on a sample…"); }
@@ -65,5 +78,6 @@ QString EstimateView::sizeText() const { return size_->text(); }
 QString EstimateView::warningText() const { return warning_->isVisibleTo(this) ? warning_->text() : QString(); }
 QString EstimateView::bitsText() const { return bits_->text(); }
 QString EstimateView::timeText() const { return time_->text(); }
+QString EstimateView::typesText() const { return types_->text(); }
 
 }  // namespace aqui

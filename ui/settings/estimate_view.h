@@ -25,12 +25,15 @@ class EstimateView : public QGroupBox {
   QString warningText() const;
   QString bitsText() const;
   QString timeText() const;
+  /// "q4_k ×8, q4_1 ×4": the quantized tensors' types (GGUF: with the fallbacks).
+  QString typesText() const;
 
  private:
   QLabel* size_ = nullptr;
   QLabel* bits_ = nullptr;
   QLabel* time_ = nullptr;
   QLabel* tensors_ = nullptr;
+  QLabel* types_ = nullptr;
   QLabel* warning_ = nullptr;  // shown when the output would not be smaller than the input
 };
 

@@ -14,7 +14,34 @@ const std::vector<PresetInfo>& presets() {
   return kPresets;
 }
 
+const std::vector<PresetInfo>& ggufPresets() {
+  static const std::vector<PresetInfo> kPresets = {
+      {Preset::GgufQ8_0, "GGUF Q8_0", "near-lossless, about half of F16"},
+      {Preset::GgufQ4_K, "GGUF Q4_K", "balanced size and accuracy, the usual choice"},
+      {Preset::GgufQ3_K, "GGUF Q3_K", "small, for little memory; some accuracy lost"},
+  };
+  return kPresets;
+}
+
+namespace {
+QString ggufPresetType(Preset p) {
+  switch (p) {
+    case Preset::GgufQ8_0: return "q8_0";
+    case Preset::GgufQ4_K: return "q4_k";
+    case Preset::GgufQ3_K: return "q3_k";
+    default: return {};
+  }
+}
+}  // namespace
+
 RunSettings applyPreset(Preset p, RunSettings s) {
+  if (const QString type = ggufPresetType(p); !type.isEmpty()) {
+    s.format = OutputFormat::Gguf;
+    s.ggml_type = type;
+    return s;
+  }
+  // Bits and groups mean nothing to a GGUF output: a deployment preset writes ArrowQuant's own.
+  if (s.format == OutputFormat::Gguf) s.format = OutputFormat::Packed;
   switch (p) {
     case Preset::Edge:
       // Streaming holds about one tensor at a time; two threads keep per-thread buffers few.
@@ -42,12 +69,17 @@ RunSettings applyPreset(Preset p, RunSettings s) {
       s.mode = aq::Mode::Batch;
       s.threads = 0;
       break;
+    default: break;
   }
   return s;
 }
 
 QString presetSummary(Preset p) {
   const RunSettings s = applyPreset(p, {});
+  if (s.format == OutputFormat::Gguf) {
+    const auto t = ggufTypeChoice(s.ggml_type);
+    return QString("GGUF · %1").arg(t ? t->label() : s.ggml_type);
+  }
   QStringList parts;
   parts << QString("INT%1").arg(s.bits)
         << (s.group_size ? QString("group %1").arg(s.group_size) : QString("per-channel"))
@@ -59,8 +91,9 @@ QString presetSummary(Preset p) {
 }
 
 std::optional<Preset> matchingPreset(const RunSettings& s) {
-  for (const auto& p : presets())
-    if (applyPreset(p.id, s) == s) return p.id;
+  for (const auto* list : {&presets(), &ggufPresets()})
+    for (const auto& p : *list)
+      if (applyPreset(p.id, s) == s) return p.id;
   return std::nullopt;
 }
 

@@ -3,6 +3,8 @@
 #include <QSettings>
 #include <algorithm>
 
+#include "gguf/ggml_types.h"
+#include "gguf/gguf_names.h"
 #include "quant/scheme_traits.h"
 #include "ui/util/format.h"
 
@@ -14,12 +16,15 @@ aq::QuantScheme RunSettings::scheme() const {
   s.group_size = group_size;
   s.symmetric = symmetric;
   s.method = method;
+  if (format == OutputFormat::Gguf)
+    if (const auto* t = aq::gguf::find_type(sstr(ggml_type))) s.ggml_type = int(t->type);
   return s;
 }
 
 aq::PlanOptions RunSettings::planOptions() const {
   aq::PlanOptions o;
   o.scheme = scheme();
+  if (format == OutputFormat::Gguf) o.gguf_architecture = sstr(gguf_arch);
   return o;
 }
 
@@ -47,6 +52,9 @@ void RunSettings::save(QSettings& s) const {
   s.setValue("write_output", write_output);
   s.setValue("output", output);
   calibration.save(s);
+  s.setValue("format", formatId(format));
+  s.setValue("ggml_type", ggml_type);
+  s.setValue("gguf_arch", gguf_arch);
   s.endGroup();
 }
 
@@ -64,6 +72,12 @@ RunSettings RunSettings::load(QSettings& s) {
   r.write_output = s.value("write_output", r.write_output).toBool();
   r.output = s.value("output", r.output).toString();
   r.calibration = CalibrationSettings::load(s);
+  if (auto f = formatFromId(s.value("format").toString())) r.format = *f;
+  if (auto t = ggufTypeChoice(s.value("ggml_type").toString())) r.ggml_type = t->name;
+  // Only names a runtime knows; anything else (an older or edited file) means "from the family".
+  const QString arch = s.value("gguf_arch").toString();
+  const auto& known = aq::gguf::known_architectures();
+  if (arch == "none" || std::find(known.begin(), known.end(), sstr(arch)) != known.end()) r.gguf_arch = arch;
   s.endGroup();
   return r;
 }

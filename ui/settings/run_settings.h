@@ -4,13 +4,14 @@
 
 #include "job/job.h"
 #include "ui/settings/calibration_settings.h"
+#include "ui/settings/output_format.h"
 
 class QSettings;
 
 namespace aqui {
 
 struct RunSettings {
-  int bits = 4;             // 2, 3, 4 or 8
+  int bits = 4;             // 2, 3, 4 or 8 (packed and HDF5; a GGUF output takes ggml_type)
   int group_size = 64;      // 0: per-channel (one group per row)
   bool symmetric = false;
   aq::Method method = aq::Method::Search;
@@ -19,6 +20,9 @@ struct RunSettings {
   bool write_output = true; // false: measure only
   QString output;           // the file written when write_output
   CalibrationSettings calibration;  // GPTQ from recorded activations; off without a file
+  OutputFormat format = OutputFormat::Packed;
+  QString ggml_type = "q4_k";  // GGUF only: the type of the quantized tensors (ggml's name)
+  QString gguf_arch;           // GGUF only: general.architecture; empty: from the family, "none": omit
 
   aq::QuantScheme scheme() const;
   aq::PlanOptions planOptions() const;

@@ -17,10 +17,12 @@
 #include <QThread>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "io/output_formats.h"
 #include "quant/scheme_traits.h"
 #include "ui/settings/calibration_group.h"
+#include "ui/settings/output_format_group.h"
 
 namespace aqui {
 namespace {
@@ -39,18 +41,26 @@ void SettingsPanel::build() {
   // Presets, with what each one sets spelled out underneath.
   auto* presetBox = new QGroupBox("Deployment preset");
   auto* presetLayout = new QVBoxLayout(presetBox);
-  auto* buttons = new QHBoxLayout;
   presetButtons_ = new QButtonGroup(this);
   presetButtons_->setExclusive(false);  // "no preset" is a valid state once edited by hand
-  for (const auto& p : presets()) {
-    auto* b = new QPushButton(p.name);
-    b->setCheckable(true);
-    b->setObjectName("preset" + p.name);
-    b->setToolTip(QString("<b>%1</b>: %2<br>Sets %3").arg(p.name, p.purpose, presetSummary(p.id)));
-    presetButtons_->addButton(b, int(p.id));
-    buttons->addWidget(b);
+  for (const auto* list : {&presets(), &ggufPresets()}) {
+    auto* buttons = new QHBoxLayout;
+    for (const auto& p : *list) {
+      // "GGUF Q4_K" would crowd the row; the row's own label says GGUF.
+      auto* b = new QPushButton(list == &presets() ? p.name : QString(p.name).remove("GGUF "));
+      b->setCheckable(true);
+      b->setObjectName("preset" + QString(p.name).remove(' '));
+      b->setToolTip(QString("<b>%1</b>: %2<br>Sets %3").arg(p.name, p.purpose, presetSummary(p.id)));
+      presetButtons_->addButton(b, int(p.id));
+      buttons->addWidget(b);
+    }
+    if (list == &ggufPresets()) {
+      auto* label = new QLabel("GGUF:");
+      label->setToolTip("GGUF presets: a .gguf output with this ggml type, for ggml runtimes");
+      buttons->insertWidget(0, label);
+    }
+    presetLayout->addLayout(buttons);
   }
-  presetLayout->addLayout(buttons);
   presetInfo_ = new QLabel;
   presetInfo_->setWordWrap(true);
   presetInfo_->setTextFormat(Qt::RichText);
@@ -58,11 +68,16 @@ void SettingsPanel::build() {
   root->addWidget(presetBox);
   connect(presetButtons_, &QButtonGroup::idClicked, this, [this](int id) { applyPreset(Preset(id)); });
 
+  format_ = new OutputFormatGroup;
+  root->addWidget(format_);
+  connect(format_, &OutputFormatGroup::changed, this, &SettingsPanel::onEdited);
+
   auto* quantBox = new QGroupBox("Quantization");
   auto* form = new QFormLayout(quantBox);
   bits_ = new QComboBox;
   bits_->setObjectName("bits");
   for (const auto& scheme : aq::scheme_table()) bits_->addItem(QString("INT%1").arg(scheme.bits), scheme.bits);
+  bits_->setToolTip("Bits per stored integer code (ArrowQuant packed and HDF5 outputs)");
   form->addRow("Bit width", bits_);
 
   group_ = new QComboBox;
@@ -70,6 +85,7 @@ void SettingsPanel::build() {
   for (int g : kGroupSizes) group_->addItem(QString::number(g), g);
   group_->addItem("per-channel", 0);
   group_->addItem("custom…", kCustomGroup);
+  group_->setToolTip("Consecutive weights of a row that share one scale (and zero point)");
   customGroup_ = new QSpinBox;
   customGroup_->setRange(8, 1 << 16);
   customGroup_->setSingleStep(8);
@@ -123,7 +139,8 @@ void SettingsPanel::build() {
   auto* outRow = new QHBoxLayout;
   output_ = new QLineEdit;
   output_->setObjectName("output");
-  output_->setPlaceholderText("output .safetensors or .h5");
+  output_->setPlaceholderText("output .safetensors, .gguf or .h5");
+  output_->setToolTip("The file written; its name follows the model and the settings until you edit it");
   browse_ = new QToolButton;
   browse_->setText("…");
   browse_->setToolTip("Choose the output file");
@@ -158,6 +175,9 @@ RunSettings SettingsPanel::settings() const {
   s.write_output = writeOutput_->isChecked();
   s.output = output_->text().trimmed();
   s.calibration = calibration_->value();
+  s.format = format_->format();
+  s.ggml_type = format_->ggmlType();
+  s.gguf_arch = format_->architecture();
   return s;
 }
 
@@ -178,6 +198,7 @@ void SettingsPanel::setSettings(const RunSettings& s) {
   writeOutput_->setChecked(s.write_output);
   output_->setText(s.output);
   calibration_->setValue(s.calibration);
+  format_->setValues(s.format, s.ggml_type, s.gguf_arch);
   updating_ = false;
   onEdited();
 }
@@ -200,6 +221,7 @@ void SettingsPanel::onEdited() {
   customGroup_->setVisible(group_->currentData().toInt() == kCustomGroup);
   output_->setEnabled(writeOutput_->isChecked());
   browse_->setEnabled(writeOutput_->isChecked());
+  applyFormatToControls();
   refreshOutputSuggestion();
   refreshPresetState();
   emit changed(settings());
@@ -211,24 +233,50 @@ void SettingsPanel::refreshOutputSuggestion() {
   const QFileInfo in(modelPath_);
   QString stem = in.isDir() ? in.fileName() : in.completeBaseName();
   if (stem.endsWith(".safetensors.index")) stem.chop(int(QString(".safetensors.index").size()));
-  const QString name = QString("%1-int%2.safetensors").arg(stem).arg(bits_->currentData().toInt());
+  const QString name = outputFileName(stem, format_->format(), bits_->currentData().toInt(), format_->ggmlType());
   const QString path = in.absoluteDir().filePath(name);
   if (output_->text() != path) output_->setText(path);
+}
+
+void SettingsPanel::applyFormatToControls() {
+  const bool gguf = format_->format() == OutputFormat::Gguf;
+  static const QString kWhy = "Not used by a GGUF output: the ggml type fixes the bits, the block size and "
+                              "the range (choose the type under Output format)";
+  // The tooltips a control has for packed outputs, kept to restore them.
+  for (QWidget* w : std::initializer_list<QWidget*>{bits_, group_, customGroup_, symmetric_, asymmetric_, method_}) {
+    if (!w->property("packedTip").isValid()) w->setProperty("packedTip", w->toolTip());
+    w->setEnabled(!gguf);
+    w->setToolTip(gguf ? kWhy : w->property("packedTip").toString());
+  }
+  // A path chosen by hand keeps its name, but its extension follows the format.
+  const QString path = output_->text().trimmed();
+  const auto has = formatForPath(path);
+  if (!path.isEmpty() && has && *has != format_->format()) {
+    const int dot = int(path.lastIndexOf('.'));
+    output_->setText(path.left(dot) + formatExtension(format_->format()));
+  }
 }
 
 void SettingsPanel::refreshPresetState() {
   const auto match = matchingPreset(settings());
   QStringList lines;
-  for (const auto& p : presets()) {
-    presetButtons_->button(int(p.id))->setChecked(match && *match == p.id);
-    const QString line = QString("<b>%1</b>: %2").arg(p.name, presetSummary(p.id));
-    // Rich text cannot follow the palette by itself, so the colour is looked up now (and again
-    // when the theme changes, see changeEvent).
-    const bool active = match && *match == p.id;
-    lines << (active ? QString("<span style='color:%1'>▶ %2</span>")
-                           .arg(palette().color(QPalette::Highlight).name(), line)
-                     : line);
-  }
+  // The deployment presets are listed always, a GGUF preset only while it is the one in use
+  // (the dock stays short; the buttons' tooltips say what each sets).
+  for (const auto* list : {&presets(), &ggufPresets()})
+    for (const auto& p : *list) {
+      const bool active = match && *match == p.id;
+      presetButtons_->button(int(p.id))->setChecked(active);
+      if (list == &ggufPresets() && !active) continue;
+      // A GGUF preset's name says GGUF already; its purpose says more than a repeat would.
+      const QString line = list == &presets()
+                               ? QString("<b>%1</b>: %2").arg(p.name, presetSummary(p.id))
+                               : QString("<b>%1</b>: %2, %3").arg(p.name, QString(presetSummary(p.id)).remove("GGUF · "), p.purpose);
+      // Rich text cannot follow the palette by itself, so the colour is looked up now (and again
+      // when the theme changes, see changeEvent).
+      lines << (active ? QString("<span style='color:%1'>▶ %2</span>")
+                             .arg(palette().color(QPalette::Highlight).name(), line)
+                       : line);
+    }
   if (!match) lines.prepend("<i>Custom settings</i>");
   presetInfo_->setText(lines.join("<br>"));
 }

@@ -18,6 +18,7 @@ class QToolButton;
 namespace aqui {
 
 class CalibrationGroup;
+class OutputFormatGroup;
 
 class SettingsPanel : public QWidget {
   Q_OBJECT
@@ -32,6 +33,7 @@ class SettingsPanel : public QWidget {
   /// Locks the form while a job runs.
   void setRunning(bool running);
   CalibrationGroup* calibration() const { return calibration_; }
+  OutputFormatGroup* outputFormat() const { return format_; }
 
  signals:
   void changed(const aqui::RunSettings& settings);
@@ -44,6 +46,7 @@ class SettingsPanel : public QWidget {
   void onEdited();
   void refreshPresetState();
   void refreshOutputSuggestion();
+  void applyFormatToControls();  // GGUF: the packed-integer controls are off, the path's extension follows
   void browseOutput();
 
   QButtonGroup* presetButtons_ = nullptr;
@@ -60,6 +63,8 @@ class SettingsPanel : public QWidget {
   QLineEdit* output_ = nullptr;
   QToolButton* browse_ = nullptr;
   CalibrationGroup* calibration_ = nullptr;
+  OutputFormatGroup* format_ = nullptr;
+  QWidget* presetRowGguf_ = nullptr;
   QString modelPath_;
   bool autoOutput_ = true;  // the output path follows the model and bit width until edited
   bool updating_ = false;   // setSettings() in progress: no changed() per field
