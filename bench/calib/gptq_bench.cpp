@@ -70,24 +70,13 @@ void BM_GptqLayer(benchmark::State& state) {
   const aq::PackedLayout layout = aq::packed_layout(rows, k, scheme);
   std::vector<uint8_t> codes(std::size_t(rows * layout.row_bytes));
   std::vector<uint16_t> scales(std::size_t(rows * layout.groups_per_row)), zeros(scales.size());
-  struct Out {
-    uint8_t* codes;
-    uint16_t *scales, *zeros;
-    const aq::PackedLayout* l;
-    int64_t first;
-    static aq::RowOutput at(void* self, int64_t r) {
-      auto& o = *static_cast<Out*>(self);
-      const int64_t row = o.first + r;
-      return {o.codes + row * o.l->row_bytes, o.scales + row * o.l->groups_per_row, o.zeros + row * o.l->groups_per_row};
-    }
-  };
   std::vector<float> w(weights.size()), q(weights.size());
   for (auto _ : state) {
     w = weights;
     tbb::parallel_for(int64_t(0), rows / aq::kGptqRowChunk, [&](int64_t c) {
       const int64_t r0 = c * aq::kGptqRowChunk;
-      Out out{codes.data(), scales.data(), zeros.data(), &layout, r0};
-      aq::GptqChunk chunk{w.data() + r0 * k, q.data() + r0 * k, aq::kGptqRowChunk, &Out::at, &out};
+      aq::RowBuffers out{codes.data(), scales.data(), zeros.data(), &layout, r0};
+      aq::GptqChunk chunk{w.data() + r0 * k, q.data() + r0 * k, aq::kGptqRowChunk, &aq::RowBuffers::at, &out};
       int64_t failed = -1;
       benchmark::DoNotOptimize(aq::gptq_quantize_chunk(aq::best_kernels(), aq::best_gptq_math(), scheme, *factor, chunk, &failed));
     });

@@ -107,6 +107,13 @@ Result<GptqFactor> make_gptq_factor(std::vector<float> h, int64_t k, bool diagon
                         "% of its mean diagonal");
 }
 
+RowOutput RowBuffers::at(void* self, int64_t r) {
+  const auto& b = *static_cast<RowBuffers*>(self);
+  const int64_t row = b.first_row + r;
+  const int64_t groups = b.layout->groups_per_row;
+  return {b.codes + row * b.layout->row_bytes, b.scales + row * groups, b.zeros ? b.zeros + row * groups : nullptr};
+}
+
 RowResult gptq_quantize_chunk(const KernelSet& kernels, const GptqMath& math, const QuantScheme& scheme,
                               const GptqFactor& factor, const GptqChunk& chunk, int64_t* failed_row) {
   const int64_t k = factor.k, rows = chunk.rows;

@@ -57,6 +57,17 @@ struct GptqChunk {
   void* out_ctx;
 };
 
+/// Rows laid out back to back in plain buffers (a block's codes, scales and zero points): `at`
+/// gives row first_row + r's RowOutput, for GptqChunk::out. `zeros` is null for symmetric schemes.
+struct RowBuffers {
+  uint8_t* codes;
+  uint16_t* scales;
+  uint16_t* zeros;
+  const PackedLayout* layout;
+  int64_t first_row;
+  static RowOutput at(void* self, int64_t r);
+};
+
 RowResult gptq_quantize_chunk(const KernelSet& kernels, const GptqMath& math, const QuantScheme& scheme,
                               const GptqFactor& factor, const GptqChunk& chunk, int64_t* failed_row);
 

@@ -20,20 +20,6 @@ Error tensor_error(const JobContext& ctx, const TensorInfo& t, Error e) {
   return e;
 }
 
-// Where chunk row r's output goes in the block's buffers.
-struct ChunkOutput {
-  BlockBuffers* buffers;
-  const PackedLayout* layout;
-  int64_t first_row;
-  bool symmetric;
-  static RowOutput at(void* self, int64_t r) {
-    auto& o = *static_cast<ChunkOutput*>(self);
-    const int64_t row = o.first_row + r;
-    return {o.buffers->codes.data() + row * o.layout->row_bytes, o.buffers->scales.data() + row * o.layout->groups_per_row,
-            o.symmetric ? nullptr : o.buffers->zeros.data() + row * o.layout->groups_per_row};
-  }
-};
-
 }  // namespace
 
 Result<std::optional<CalibratedTensor>> prepare_calibrated(JobContext& ctx, const TensorInfo& t, const TensorPlan& p) {
@@ -74,8 +60,8 @@ BlockOutcome quantize_block_calibrated(JobContext& ctx, const TensorInfo& t, con
   tbb::parallel_for(int64_t(0), chunks, [&](int64_t c) {
     if (ctx.cancel.cancelled()) return;
     const int64_t r0 = c * kGptqRowChunk, n = std::min(kGptqRowChunk, rows - r0);
-    ChunkOutput where{&out, &p.layout, r0, p.scheme.symmetric};
-    GptqChunk chunk{w.data() + r0 * k, q.data() + r0 * k, n, &ChunkOutput::at, &where};
+    RowBuffers where{out.codes.data(), out.scales.data(), p.scheme.symmetric ? nullptr : out.zeros.data(), &p.layout, r0};
+    GptqChunk chunk{w.data() + r0 * k, q.data() + r0 * k, n, &RowBuffers::at, &where};
     int64_t failed_row = -1;
     const RowResult rr = gptq_quantize_chunk(ctx.kernels, ctx.gptq_math, p.scheme, cal.factor, chunk, &failed_row);
     if (rr.status == RowStatus::Ok) return;

@@ -124,21 +124,10 @@ Result<Measured> measure(const BudgetContext& ctx, const TensorPlan& p, std::vec
     const PackedLayout l = packed_layout(n, k, s);
     std::vector<uint8_t> codes(std::size_t(l.codes_bytes));
     std::vector<uint16_t> scales(std::size_t(n * l.groups_per_row)), zeros(scales.size());
-    struct Out {
-      uint8_t* codes;
-      uint16_t *scales, *zeros;
-      const PackedLayout* l;
-      int64_t first;
-      static RowOutput at(void* self, int64_t r) {
-        auto& o = *static_cast<Out*>(self);
-        const int64_t row = o.first + r;
-        return {o.codes + row * o.l->row_bytes, o.scales + row * o.l->groups_per_row, o.zeros + row * o.l->groups_per_row};
-      }
-    };
     w = x;
     for (int64_t r0 = 0; r0 < n; r0 += kGptqRowChunk) {
-      Out out{codes.data(), scales.data(), zeros.data(), &l, r0};
-      GptqChunk chunk{w.data() + r0 * k, q.data() + r0 * k, std::min(kGptqRowChunk, n - r0), &Out::at, &out};
+      RowBuffers out{codes.data(), scales.data(), s.symmetric ? nullptr : zeros.data(), &l, r0};
+      GptqChunk chunk{w.data() + r0 * k, q.data() + r0 * k, std::min(kGptqRowChunk, n - r0), &RowBuffers::at, &out};
       int64_t failed = -1;
       if (gptq_quantize_chunk(ctx.kernels, ctx.math, s, factor, chunk, &failed).status != RowStatus::Ok) break;
       if (r0 + kGptqRowChunk >= n) {  // the whole sample went through: record the candidate
