@@ -9,28 +9,20 @@
 #include <benchmark/benchmark.h>
 #include <tbb/parallel_for.h>
 
-#include <random>
 #include <vector>
 
 #include "calib/gptq.h"
+#include "common/test_matrix.h"
 #include "calib/gptq_math.h"
 #include "quant/kernels.h"
 #include "quant/scheme.h"
 
 namespace {
 
-std::vector<float> random_values(std::size_t n, uint64_t seed, float scale) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<float> d(0.0f, scale);
-  std::vector<float> v(n);
-  for (float& x : v) x = d(rng);
-  return v;
-}
-
 // A well-conditioned synthetic H: A A^T / m + I/10 with A [k x m].
 std::vector<float> synthetic_hessian(int64_t k) {
   const int64_t m = k / 4;
-  const auto a = random_values(std::size_t(k * m), 7, 1.0f);
+  const auto a = aqb::gaussian_matrix(k, m, 1.0f, 7);
   std::vector<float> h(std::size_t(k * k), 0.0f);
   std::vector<float> at(std::size_t(m * k));
   for (int64_t i = 0; i < k; ++i)
@@ -45,7 +37,7 @@ std::vector<float> synthetic_hessian(int64_t k) {
 
 void BM_EigenGemm(benchmark::State& state) {
   const int64_t n = 1024;
-  const auto a = random_values(std::size_t(n * n), 1, 1.0f), b = random_values(std::size_t(n * n), 2, 1.0f);
+  const auto a = aqb::gaussian_matrix(n, n, 1.0f, 1), b = aqb::gaussian_matrix(n, n, 1.0f, 2);
   std::vector<float> c(std::size_t(n * n), 0.0f);
   const auto& math = aq::best_gptq_math();
   for (auto _ : state) {
@@ -66,7 +58,7 @@ void BM_GptqLayer(benchmark::State& state) {
     state.SkipWithError(factor.error().reason.c_str());
     return;
   }
-  const auto weights = random_values(std::size_t(rows * k), 3, 0.02f);
+  const auto weights = aqb::gaussian_matrix(rows, k, 0.02f, 3);
   const aq::PackedLayout layout = aq::packed_layout(rows, k, scheme);
   std::vector<uint8_t> codes(std::size_t(rows * layout.row_bytes));
   std::vector<uint16_t> scales(std::size_t(rows * layout.groups_per_row)), zeros(scales.size());
