@@ -1,9 +1,11 @@
 #include <cstdio>
 #include <sstream>
 #include <iostream>
+#include <optional>
 
 #include "cli_support.h"
 #include "io/model_source.h"
+#include "io/packed_writer.h"
 #include "job/calibration_checks.h"
 #include "job/mixed_precision.h"
 #include "job/estimate.h"
@@ -124,6 +126,12 @@ int cmd_plan(int argc, char** argv) {
   if (!no_estimate) estimate = aq::estimate_run(**source, plan, config.threads);
   else estimate.output_bytes = plan.output_bytes, estimate.bits_per_weight = plan.bits_per_weight();
   const std::string size_warning = plan.size_warning();  // empty when the output shrinks
+  std::optional<uint64_t> gguf_bytes;  // a GGUF output's whole file, exactly
+  if (config.plan.scheme.is_ggml()) {
+    auto bytes = aq::gguf_file_bytes(**source, plan);
+    if (!bytes) return report_error(bytes.error());
+    gguf_bytes = *bytes;
+  }
   auto calibration_of = [&](const aq::TensorPlan& p) {
     return calibration ? aq::calibration_status(*calibration, **source, p) : std::string();
   };
@@ -137,6 +145,7 @@ int cmd_plan(int argc, char** argv) {
     j["bits_per_weight"] = plan.bits_per_weight();
     j["quantized_tensors"] = plan.quantized_count;
     j["shrinks"] = plan.shrinks();
+    if (gguf_bytes) j["gguf_file_bytes"] = *gguf_bytes;
     j["warnings"] = nlohmann::json::array();
     if (!size_warning.empty()) j["warnings"].push_back(size_warning);
     j["estimate"] = {{"sample_bytes", estimate.sample_bytes}, {"sample_mb_per_s", estimate.sample_mb_per_s},
@@ -160,6 +169,9 @@ int cmd_plan(int argc, char** argv) {
   std::printf("size         %s -> %s of tensor data (%.3f bits/weight; %.3f over quantized tensors)\n",
               aq::format_mb(plan.input_bytes).c_str(), aq::format_mb(plan.output_bytes).c_str(),
               plan.bits_per_weight(), plan.quantized_bits_per_weight());
+  if (gguf_bytes)
+    std::printf("GGUF file    %s exactly (%llu bytes: header, tensors and their 32-byte alignment)\n",
+                aq::format_mb(*gguf_bytes).c_str(), static_cast<unsigned long long>(*gguf_bytes));
   if (!no_estimate && estimate.sample_bytes)
     std::printf("time         about %.1f s at %.1f MB/s, measured on a %s sample with %d threads\n", estimate.seconds,
                 estimate.sample_mb_per_s, aq::format_mb(estimate.sample_bytes).c_str(),

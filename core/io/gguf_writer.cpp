@@ -1,6 +1,7 @@
 // The quantized model as GGUF (gguf/gguf_file.h), for ggml runtimes. Every tensor's type and size
 // is in the plan, so the header is written first and the data arrives block by block, in any
 // order, at fixed offsets: streaming and batch write identical bytes.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -41,10 +42,15 @@ Error refuse(const std::filesystem::path& output, const std::string& tensor, con
   return make_error(ErrorKind::BadArgument, output.string(), tensor, why);
 }
 
-}  // namespace
+// Everything about the file that the plan decides: the header's bytes and where each tensor goes.
+struct GgufLayout {
+  std::string head;                  // header and padding up to the data section
+  std::vector<uint64_t> offsets;     // absolute, per source tensor
+  std::vector<uint64_t> row_bytes;   // per source tensor
+  uint64_t file_bytes = 0;           // the file ends where its last tensor ends
+};
 
-Result<std::unique_ptr<PackedWriter>> open_gguf_writer(const std::filesystem::path& output, const ModelSource& source,
-                                                       const Plan& plan) {
+Result<GgufLayout> layout_gguf(const std::filesystem::path& output, const ModelSource& source, const Plan& plan) {
   const auto& tensors = source.tensors();
   gguf::Header header;
   header.metadata = gguf::file_metadata(plan);
@@ -75,22 +81,41 @@ Result<std::unique_ptr<PackedWriter>> open_gguf_writer(const std::filesystem::pa
     header.tensors.push_back(std::move(e));
     order.push_back(tp.index);
   }
-  const std::string head = gguf::write_header(header);
-
-  auto file = AtomicFile::create(output);
-  if (!file) return file.error();
-  if (auto s = file->write_at(head.data(), head.size(), 0); !s) return s.error();
-  // The file ends where the last tensor ends; padding between tensors stays zero (a sparse hole).
-  std::vector<uint64_t> offsets(tensors.size()), row_bytes(tensors.size());
-  std::vector<std::string> names(tensors.size());
+  GgufLayout layout;
+  layout.head = gguf::write_header(header);
+  layout.file_bytes = layout.head.size();
+  layout.offsets.resize(tensors.size());
+  layout.row_bytes.resize(tensors.size());
   for (std::size_t k = 0; k < order.size(); ++k) {
     const std::size_t i = order[k];
     const TensorPlan& tp = plan.tensors[i];
-    offsets[i] = header.data_begin + header.tensors[k].offset;
-    row_bytes[i] = tp.quantized() ? uint64_t(tp.layout.row_bytes) : tensors[i].row_bytes();
-    names[i] = tensors[i].name;
+    layout.offsets[i] = header.data_begin + header.tensors[k].offset;
+    layout.row_bytes[i] = tp.quantized() ? uint64_t(tp.layout.row_bytes) : tensors[i].row_bytes();
+    layout.file_bytes = std::max(layout.file_bytes, layout.offsets[i] + header.tensors[k].bytes);
   }
-  return std::unique_ptr<PackedWriter>(new GgufWriter(std::move(*file), std::move(offsets), std::move(row_bytes), std::move(names)));
+  return layout;
+}
+
+}  // namespace
+
+Result<uint64_t> gguf_file_bytes(const ModelSource& source, const Plan& plan) {
+  auto layout = layout_gguf(source.path(), source, plan);
+  if (!layout) return layout.error();
+  return layout->file_bytes;
+}
+
+Result<std::unique_ptr<PackedWriter>> open_gguf_writer(const std::filesystem::path& output, const ModelSource& source,
+                                                       const Plan& plan) {
+  auto layout = layout_gguf(output, source, plan);
+  if (!layout) return layout.error();
+  auto file = AtomicFile::create(output);
+  if (!file) return file.error();
+  if (auto s = file->write_at(layout->head.data(), layout->head.size(), 0); !s) return s.error();
+  // The padding between tensors stays zero (a sparse hole).
+  std::vector<std::string> names;
+  for (const auto& t : source.tensors()) names.push_back(t.name);
+  return std::unique_ptr<PackedWriter>(new GgufWriter(std::move(*file), std::move(layout->offsets),
+                                                      std::move(layout->row_bytes), std::move(names)));
 }
 
 }  // namespace aq

@@ -43,6 +43,9 @@ Result<std::unique_ptr<PackedWriter>> open_safetensors_writer(const std::filesys
                                                               const ModelSource& source, const Plan& plan);
 Result<std::unique_ptr<PackedWriter>> open_gguf_writer(const std::filesystem::path& output,
                                                        const ModelSource& source, const Plan& plan);
+/// The exact size of the GGUF file open_gguf_writer would write for this plan (header, tensors and
+/// the alignment padding between them), known before the run; `plan` shows it.
+Result<uint64_t> gguf_file_bytes(const ModelSource& source, const Plan& plan);
 Result<std::unique_ptr<PackedWriter>> open_hdf5_writer(const std::filesystem::path& output,
                                                        const ModelSource& source, const Plan& plan);
 

@@ -4,6 +4,7 @@
 
 #include "gguf/ggml_types.h"
 #include "io/model_source.h"
+#include "io/packed_writer.h"
 #include "job/compare.h"
 #include "job/dequantize.h"
 #include "job/job.h"
@@ -55,6 +56,15 @@ TEST_F(GgufOutput, EveryTypeRoundTripsWithTheErrorQuantizeReported) {
     const auto out = dir_ / (std::string("m-") + type + ".gguf");
     const auto r = quantize(model_, out, type);
     ASSERT_EQ(r.status, aq::JobStatus::Succeeded) << r.error.message();
+    // The size `plan` shows before the run is the file's, to the byte (5-D fold and all).
+    auto source = aq::open_model(model_);
+    ASSERT_TRUE(source.ok());
+    aq::PlanOptions options;
+    options.scheme.ggml_type = int(aq::gguf::find_type(type)->type);
+    options.keep_sensitive = false;
+    const auto predicted = aq::gguf_file_bytes(**source, aq::make_plan(**source, options));
+    ASSERT_TRUE(predicted.ok()) << predicted.error().message();
+    EXPECT_EQ(*predicted, std::filesystem::file_size(out));
     auto back = aq::open_model(out);
     ASSERT_TRUE(back.ok()) << back.error().message();
     ASSERT_EQ((*back)->tensors().size(), 5u);
