@@ -108,7 +108,7 @@ if [ ! -f "$BUILD_DIR/build.ninja" ] && [ ! -f "$BUILD_DIR/Makefile" ]; then
   fi
 fi
 run_step build cmake --build "$BUILD_DIR" -j"$(nproc)" --target arrowquant-cli aq_bench_kernels aq_bench_e2e \
-  aq_bench_accuracy aq_bench_report
+  aq_bench_accuracy aq_bench_gptq aq_bench_report
 APP_CHARTS=0
 if grep -q "aq_bench_app_charts" "$BUILD_DIR/build.ninja" "$BUILD_DIR/Makefile" 2>/dev/null; then
   if cmake --build "$BUILD_DIR" -j"$(nproc)" --target aq_bench_app_charts >"$WORK/app_charts_build.log" 2>&1; then
@@ -117,6 +117,9 @@ if grep -q "aq_bench_app_charts" "$BUILD_DIR/build.ninja" "$BUILD_DIR/Makefile" 
     echo "bench.sh: the application's chart classes did not build (see $WORK/app_charts_build.log); SVG charts only." >&2
   fi
 fi
+
+# The machine the figures come from, for a report regenerated later or elsewhere.
+"$BIN/aq_bench_report" --record-machine "$RAW/machine.json"
 
 # --- models
 MODELS_JSON=""
@@ -181,6 +184,54 @@ run_step e2e "$BIN/aq_bench_e2e" --cli "$CLI" --work "$WORK" --out "$RAW/e2e.jso
 
 # --- accuracy
 run_step accuracy "$BIN/aq_bench_accuracy" --out "$RAW/accuracy.json" "${ACC_MODELS[@]}"
+
+# --- calibrated quantization (issue 9): the compensation's GFLOP/s against Eigen's GEMM, then a
+# whole calibrated model (DiT-XL/2 in the full profile, DiT-B/2 otherwise) with a synthetic
+# calibration file, streaming and batch, each its own process under /usr/bin/time
+run_step gptq "$BIN/aq_bench_gptq" --benchmark_repetitions=$KREPS --benchmark_display_aggregates_only=true \
+  --benchmark_out="$RAW/gptq.json" --benchmark_out_format=json
+"$PYTHON" -c 'import json, sys; p = sys.argv[1]; d = json.load(open(p)); json.dump(d, open(p, "w"), separators=(",", ":"))' \
+  "$RAW/gptq.json" 2>/dev/null || true
+calibrated_runs() {
+  local name=$1 path="$BENCH_DIR/$1.safetensors" cal="$WORK/$1-cal.h5" runs="" t0 gen_s largest_k secs kib
+  t0=$(now)
+  "$CLI" make-calibration "$path" -o "$cal" >/dev/null
+  gen_s=$(since "$t0")
+  largest_k=$("$PYTHON" -c 'import h5py, sys
+f = h5py.File(sys.argv[1], "r"); ks = []
+f["layers"].visititems(lambda n, o: ks.append(o.shape[-1]) if isinstance(o, h5py.Dataset) and n.endswith("hessian") else None)
+print(max(ks))' "$cal" 2>/dev/null || echo null)
+  for what in plain streaming batch; do
+    local args=(quantize "$path" -o "$WORK/cal-$what.safetensors" --threads 0)
+    [ "$what" = plain ] || args+=(--calibration "$cal" --mode "$what")
+    log "calibration ($what): $CLI ${args[*]}"
+    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$CLI" "${args[@]}" >/dev/null 2>"$WORK/cal-$what.log" || return 1
+    read -r secs kib < "$WORK/time.txt"
+    [ -n "$runs" ] && runs="$runs,"
+    runs="$runs
+    {\"run\": \"$what\", \"command\": $(json_str "arrowquant-cli ${args[*]}"), \"seconds\": $secs, \"peak_rss_bytes\": $((kib * 1024))}"
+  done
+  local identical=false
+  cmp -s "$WORK/cal-streaming.safetensors" "$WORK/cal-batch.safetensors" && identical=true
+  cat > "$RAW/calibration.json" <<EOF
+{
+ "model": "$name",
+ "params": $("$CLI" inspect "$path" --json | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["params"])'),
+ "threads": $NCPU,
+ "calibration_file_bytes": $(stat -c %s "$cal"),
+ "calibration_generate_seconds": $gen_s,
+ "largest_k": $largest_k,
+ "streaming_and_batch_identical": $identical,
+ "runs": [$runs
+ ]
+}
+EOF
+  rm -f "$cal" "$WORK"/cal-*.safetensors
+}
+CAL_MODEL=dit-b2
+[ "$PROFILE" = full ] && CAL_MODEL=dit-xl2
+run_step calibration calibrated_runs "$CAL_MODEL" ||
+  { echo "bench.sh: the calibrated runs failed (see $WORK/cal-*.log); their report rows say so." >&2; rm -f "$RAW/calibration.json"; }
 
 # --- end to end on a real diffusion model: the MNIST DDPM of ../shared/models, float against
 # dequantized weights (about 5 minutes; without torch/h5py or the model, the JSON says why it was skipped)

@@ -1,7 +1,7 @@
 // Accuracy benchmark.
 //
 //   aq_bench_accuracy --out accuracy.json [--model NAME=FILE ...] [--threads N] [--no-matrices]
-//                     [--bits 2,3,4,8] [--groups 32,64,128,channel]
+//                     [--no-gguf] [--bits 2,3,4,8] [--groups 32,64,128,channel]
 //
 // 1. Test matrices (issue 4): a heavy-tailed one (Student-t, 4 degrees of freedom, scaled to std
 //    0.02, plus 0.1% outliers at 20 standard deviations, 1152 x 4608) and a Gaussian one (std 0.02,
@@ -11,6 +11,10 @@
 // 2. Models: every model given is quantized in process through run_job (the engine's job API, no
 //    output written) at INT2/3/4/8 x group 32/64/128/per-channel x min-max/search, asymmetric, with
 //    the default plan rules. Per-layer SQNR and cosine of every quantized tensor are recorded.
+// 3. GGUF (issue 8): every quantized ggml type our encoders write, on the same two matrices rounded
+//    to fp16 (the inputs of ggml's reference figures), encoded and decoded by the type table's
+//    codecs on ONE thread (Mparam/s per thread); and the first model given, through run_job with
+//    that type (default plan rules), for its whole-model SQNR, bits per weight and wall time.
 #include <tbb/blocked_range.h>
 #include <tbb/combinable.h>
 #include <tbb/parallel_for.h>
@@ -27,6 +31,7 @@
 
 #include "common/json_io.h"
 #include "common/test_matrix.h"
+#include "gguf/ggml_types.h"
 #include "job/job.h"
 #include "quant/kernels.h"
 #include "quant/scheme.h"
@@ -156,9 +161,74 @@ json model_results(const std::string& name, const std::string& path, int threads
   return {{"name", name}, {"path", path}, {"layer_names", layer_names}, {"layer_params", layer_params}, {"runs", runs}};
 }
 
+// SQNR of a decoded copy against its input, in double (the sums of metrics/error_sums).
+double sqnr_db(const std::vector<float>& x, const std::vector<float>& y) {
+  double signal = 0, noise = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    signal += double(x[i]) * x[i];
+    noise += (double(x[i]) - y[i]) * (double(x[i]) - y[i]);
+  }
+  return noise > 0 ? 10.0 * std::log10(signal / noise) : INFINITY;
+}
+
+json gguf_matrix_results(const std::string& name, const std::vector<float>& x32, int64_t rows, int64_t cols) {
+  const std::vector<float> x = aqb::from_fp16(aqb::to_fp16(x32));
+  json results = json::array();
+  for (const auto& t : aq::gguf::ggml_types()) {
+    if (!t.quantized || !t.quantize || cols % t.block_size) continue;
+    const uint64_t row_bytes = aq::gguf::row_bytes(t, cols);
+    std::vector<std::byte> blocks(row_bytes * uint64_t(rows));
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int64_t r = 0; r < rows; ++r) t.quantize(x.data() + r * cols, cols, blocks.data() + uint64_t(r) * row_bytes, nullptr);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::vector<float> y(x.size());
+    for (int64_t r = 0; r < rows; ++r) t.dequantize(blocks.data() + uint64_t(r) * row_bytes, cols, y.data() + r * cols);
+    const double db = sqnr_db(x, y);
+    const double mps = double(rows * cols) / secs / 1e6;
+    results.push_back({{"type", std::string(t.name)}, {"bits_per_weight", 8.0 * double(t.type_size) / t.block_size},
+                       {"sqnr_db", aq::json_number(db)}, {"seconds_one_thread", secs}, {"mparam_per_s_per_thread", mps}});
+    std::fprintf(stderr, "[accuracy] gguf %-12s %-5s SQNR %6.2f dB  %6.2f Mparam/s on one thread\n", name.c_str(),
+                 std::string(t.name).c_str(), db, mps);
+  }
+  return {{"name", name}, {"rows", rows}, {"cols", cols}, {"input", "fp32 rounded to fp16"}, {"results", results}};
+}
+
+json gguf_model_results(const std::string& name, const std::string& path, int threads) {
+  json runs = json::array();
+  for (const auto& t : aq::gguf::ggml_types()) {
+    if (!t.quantized || !t.quantize) continue;
+    aq::JobConfig cfg;
+    cfg.input = path;
+    cfg.plan.scheme.ggml_type = int(t.type);
+    cfg.threads = threads;
+    aq::JobObserver observer;
+    aq::CancelToken cancel;
+    const aq::JobResult r = aq::run_job(cfg, observer, cancel);
+    if (r.status != aq::JobStatus::Succeeded) {
+      runs.push_back({{"type", std::string(t.name)}, {"error", r.error.message()}});
+      continue;
+    }
+    uint64_t q_out = 0;
+    int64_t as_requested = 0;  // params stored in the type asked for (the rest fell back)
+    for (const auto& tr : r.tensors)
+      if (tr.quantized()) {
+        q_out += tr.output_bytes;
+        if (tr.scheme.ggml_type == int(t.type)) as_requested += tr.params;
+      }
+    const aq::TensorMetrics total = aq::metrics_from(r.quantized_error_sums);
+    runs.push_back({{"type", std::string(t.name)}, {"model_bits_per_weight", r.bits_per_weight()},
+                    {"quantized_bits_per_weight", r.quantized_params ? 8.0 * double(q_out) / double(r.quantized_params) : 0},
+                    {"sqnr_db", aq::json_number(total.sqnr_db)}, {"params", r.params},
+                    {"quantized_params", r.quantized_params}, {"params_in_type", as_requested}, {"wall_s", r.wall_s}, {"threads", aq::resolve_threads(threads)}});
+    std::fprintf(stderr, "[accuracy] gguf %-9s %-5s SQNR %6.2f dB  (%.2f s)\n", name.c_str(), std::string(t.name).c_str(),
+                 total.sqnr_db, r.wall_s);
+  }
+  return {{"name", name}, {"path", path}, {"runs", runs}};
+}
+
 int usage() {
   std::cerr << "usage: aq_bench_accuracy --out FILE [--model NAME=FILE ...] [--threads N] [--no-matrices]\n"
-               "                         [--bits 2,3,4,8] [--groups 32,64,128,channel]\n";
+               "                         [--no-gguf] [--bits 2,3,4,8] [--groups 32,64,128,channel]\n";
   return 1;
 }
 
@@ -169,12 +239,14 @@ int main(int argc, char** argv) {
   std::vector<std::pair<std::string, std::string>> models;
   int threads = 0;
   bool matrices = true;
+  bool gguf = true;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
     if (a == "--out") out = next();
     else if (a == "--threads") threads = std::stoi(next());
     else if (a == "--no-matrices") matrices = false;
+    else if (a == "--no-gguf") gguf = false;
     else if (a == "--bits") kBits = parse_ints(next());
     else if (a == "--groups") kGroups = parse_ints(next());
     else if (a == "--model") {
@@ -193,17 +265,24 @@ int main(int argc, char** argv) {
     if (matrices) {
       json m = json::array();
       const auto heavy = aqb::heavy_tailed_matrix(1152, 4608, 0.02f, 0.001, 20.0f, 7);
+      const auto gauss = aqb::gaussian_matrix(4096, 11008, 0.02f, 11);
+      if (gguf) {
+        json g = json::array();
+        g.push_back(gguf_matrix_results("gaussian", gauss, 4096, 11008));
+        g.push_back(gguf_matrix_results("heavy-tailed", heavy, 1152, 4608));
+        doc["gguf_matrices"] = g;
+      }
       m.push_back(matrix_results("heavy-tailed",
                                  "Student-t (4 degrees of freedom) scaled to std 0.02, plus 0.1% outliers at 20 "
                                  "standard deviations, 1152 x 4608, fp32",
                                  heavy, 1152, 4608));
-      const auto gauss = aqb::gaussian_matrix(4096, 11008, 0.02f, 11);
       m.push_back(matrix_results("gaussian", "Normal, std 0.02, 4096 x 11008, fp32", gauss, 4096, 11008));
       doc["matrices"] = m;
     }
     json ms = json::array();
     for (const auto& [name, path] : models) ms.push_back(model_results(name, path, threads));
     doc["models"] = ms;
+    if (gguf && !models.empty()) doc["gguf_model"] = gguf_model_results(models[0].first, models[0].second, threads);
   });
   doc["finished"] = aqb::iso_now();
   return aqb::write_json_file(out, doc) ? 0 : 3;

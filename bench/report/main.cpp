@@ -25,7 +25,12 @@
 #include "common/layers.h"
 #include "report/bench_data.h"
 #include "report/report_document.h"
+#include "report/goals.h"
+#include "report/machine_record.h"
+#include "report/report_text.h"
+#include "report/section_calibration.h"
 #include "report/section_e2e_quality.h"
+#include "report/section_gguf.h"
 #include "report/svg_chart.h"
 #include "sys/machine.h"
 
@@ -37,53 +42,19 @@ namespace {
 
 constexpr double kMiB = 1024.0 * 1024.0;
 
-std::string fmt(double v, int decimals) {
-  if (!std::isfinite(v)) return "n/a";
-  char b[64];
-  std::snprintf(b, sizeof b, "%.*f", decimals, v);
-  return b;
-}
-std::string sig(double v, int digits = 3) {
-  if (!std::isfinite(v)) return "n/a";
-  char b[64];
-  std::snprintf(b, sizeof b, "%.*g", digits, v);
-  return b;
-}
 std::string mib(double bytes) { return fmt(bytes / kMiB, 1) + " MiB"; }
 std::string group_name(int g) { return g == 0 ? "channel" : "g" + std::to_string(g); }
 std::string scheme_name(int bits, int group, bool sym, const std::string& method) {
   return "INT" + std::to_string(bits) + " " + group_name(group) + " " + (sym ? "sym" : "asym") + " " + method;
 }
-double num(const json& j, const char* key, double fallback = std::nan("")) {
-  if (!j.contains(key) || !j[key].is_number()) return fallback;
-  return j[key].get<double>();
-}
-
-/// j[key] when it is an array, else an empty array (absent files and keys read as "nothing measured").
-const json& arr(const json& j, const char* key) {
-  static const json empty = json::array();
-  if (!j.is_object()) return empty;
-  const auto it = j.find(key);
-  return it != j.end() && it->is_array() ? *it : empty;
-}
-
 /// "a to b" (or just "a" when equal at the precision shown).
 std::string span(double lo, double hi, int digits = 3) {
   const std::string a = sig(lo, digits), b = sig(hi, digits);
   return a == b ? a : a + " to " + b;
 }
 
-enum class Status { Met, NotMet, NotMeasured };
-std::string status_text(Status s) {
-  return s == Status::Met ? "met" : s == Status::NotMet ? "NOT MET" : "not measured in this run";
-}
-
-struct Goal {
-  std::string goal, target, measured, where;
-  Status status = Status::NotMeasured;
-};
-
 struct Inputs {
+  fs::path raw;  // the directory of the raw files, for sections that read their own
   json run, e2e, acc, numpy;
   KernelData k;
   bool has_e2e = false, has_acc = false, has_numpy = false;
@@ -316,9 +287,11 @@ aq::ReportSection goals_section(const Inputs& in, std::vector<Goal>& goals) {
     else if (g.where.rfind("e2e", 0) == 0) g.where += noise_note(in, "e2e");
   }
   aq::ReportSection s;
+  add_gguf_goals(in.acc, goals);
+  add_calibration_goals(in.raw, goals);
   s.heading = "Goals: measured value and whether it is met";
   s.paragraphs.push_back(
-      "Goals for the code from issue 4, not CI gates. Each row is computed from this run's raw data (docs/benchmark/raw/); "
+      "Goals for the code from issues 4, 8 and 9, not CI gates. Each row is computed from this run's raw data (docs/benchmark/raw/); "
       "'NOT MET' rows show the measured figure. Kernel figures are Google Benchmark medians; end-to-end figures are "
       "medians over repeated runs, each in its own process.");
   aq::ReportTable t;
@@ -968,7 +941,10 @@ aq::ReportSection raw_section(const fs::path& raw, const fs::path& md_dir) {
       {"kernels.json", "Google Benchmark output of aq_bench_kernels (every repetition and the aggregates)"},
       {"numpy.json", "bench/numpy_baseline.py timings"},
       {"e2e.json", "aq_bench_e2e: every arrowquant-cli run (command, rusage, totals, memory timeline, per-layer figures)"},
-      {"accuracy.json", "aq_bench_accuracy: test matrices and per-model sweeps"},
+      {"accuracy.json", "aq_bench_accuracy: test matrices, per-model sweeps and the GGUF types"},
+      {"gptq.json", "Google Benchmark output of aq_bench_gptq (the compensation against Eigen's GEMM)"},
+      {"calibration.json", "bench.sh: a whole model quantized with a synthetic calibration file, every command"},
+      {"machine.json", "the machine the benchmarks ran on (recorded by bench.sh)"},
       {"e2e_quality.json", "bench/e2e_quality.py: MNIST DDPM float against dequantized weights, every command"}};
   std::error_code ec;
   for (const auto& [f, what] : files)
@@ -977,34 +953,16 @@ aq::ReportSection raw_section(const fs::path& raw, const fs::path& md_dir) {
   return s;
 }
 
-/// Family / model / stepping and the flags that matter here, from /proc/cpuinfo (a hypervisor may
-/// hide the marketing name, as KVM does).
-std::string cpu_details() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string family, model, stepping, flags;
-  for (std::string line; std::getline(in, line);) {
-    auto val = [&] { const auto p = line.find(':'); return p == std::string::npos ? std::string() : line.substr(p + 2); };
-    if (line.rfind("cpu family", 0) == 0 && family.empty()) family = val();
-    else if (line.rfind("model\t", 0) == 0 && model.empty()) model = val();
-    else if (line.rfind("stepping", 0) == 0 && stepping.empty()) stepping = val();
-    else if (line.rfind("flags", 0) == 0 && flags.empty()) flags = " " + val() + " ";
-  }
-  std::string out = "family " + family + ", model " + model + ", stepping " + stepping + "; ";
-  std::string have;
-  for (const char* f : {"avx2", "fma", "f16c", "avx512f", "avx512_fp16", "hypervisor"})
-    if (flags.find(std::string(" ") + f + " ") != std::string::npos) have += std::string(have.empty() ? "" : " ") + f;
-  return out + "flags: " + have;
-}
-
 int usage() {
-  std::cerr << "usage: aq_bench_report --raw DIR --md FILE.md --html FILE.html --assets DIR\n";
+  std::cerr << "usage: aq_bench_report --raw DIR --md FILE.md --html FILE.html --assets DIR\n"
+               "       aq_bench_report --record-machine FILE.json   (bench.sh: the machine the figures come from)\n";
   return 1;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  fs::path raw, md, html, assets;
+  fs::path raw, md, html, assets, record;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -1012,11 +970,14 @@ int main(int argc, char** argv) {
     else if (a == "--md") md = next();
     else if (a == "--html") html = next();
     else if (a == "--assets") assets = next();
+    else if (a == "--record-machine") record = next();
     else return usage();
   }
+  if (!record.empty()) return write_machine_record(record, this_machine()) ? 0 : 3;
   if (raw.empty() || md.empty() || html.empty() || assets.empty()) return usage();
 
   Inputs in;
+  in.raw = raw;
   in.run = in.e2e = in.acc = in.numpy = json::object();
   if (auto j = read_json_file(raw / "run.json")) in.run = *j;
   if (auto j = read_json_file(raw / "e2e.json")) in.e2e = *j, in.has_e2e = true;
@@ -1033,12 +994,17 @@ int main(int argc, char** argv) {
   doc.title = "ArrowQuant benchmark report";
   doc.generated_at = iso_now();
   doc.tool_version = AQ_VERSION;
-  doc.machine = aq::read_machine_info();
+  // The machine the benchmarks ran on; a raw directory from before machine.json says so.
+  const auto recorded = read_machine_record(raw / "machine.json");
+  const RecordedMachine machine = recorded ? *recorded : this_machine();
+  doc.machine = machine.info;
   const json& ctx = in.k.context;
   doc.settings = {{"Profile", in.run.value("profile", std::string("?"))},
                   {"Run started", in.run.value("started", std::string("?"))},
                   {"Source", in.run.value("git_commit", std::string("?")) + (in.run.value("git_dirty", false) ? " (with uncommitted changes)" : "")},
-                  {"CPU details (/proc/cpuinfo)", cpu_details()},
+                  {"CPU details (/proc/cpuinfo)", machine.cpu_details},
+                  {"Machine recorded", recorded ? "by bench.sh when the benchmarks ran (raw/machine.json)"
+                                                : "NO: raw/machine.json is absent, so this is the machine that wrote the report"},
                   {"CPU MHz (Google Benchmark)", ctx.contains("mhz_per_cpu") ? ctx["mhz_per_cpu"].dump() : "?"},
                   {"Threads measured", "1 and " + std::to_string(in.k.max_threads())},
                   {"Kernel set used by the engine", in.acc.value("kernels", std::string("?"))}};
@@ -1054,6 +1020,8 @@ int main(int argc, char** argv) {
   for (auto& s : memory_sections(in, w)) doc.sections.push_back(std::move(s));
   if (in.has_e2e) doc.sections.push_back(scaling_section(in, w));
   for (auto& s : accuracy_sections(in, w)) doc.sections.push_back(std::move(s));
+  doc.sections.push_back(gguf_section(in.acc));
+  doc.sections.push_back(calibration_section(raw));
   doc.sections.push_back(e2e_quality_section(raw, assets, w.prefix));
   doc.sections.push_back(raw_section(fs::absolute(raw), md_dir));
 

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json_io.h"
+#include "report/report_text.h"
 #include "report/svg_chart.h"
 
 namespace aqb {
@@ -30,37 +31,10 @@ std::string label(const std::string& m) {
   return m;
 }
 
-std::string fmt(double v, int decimals) {
-  if (!std::isfinite(v)) return "n/a";
-  char b[64];
-  std::snprintf(b, sizeof b, "%.*f", decimals, v);
-  return b;
-}
-std::string signed_fmt(double v, int decimals) {
-  if (!std::isfinite(v)) return "n/a";
-  char b[64];
-  std::snprintf(b, sizeof b, "%+.*f", decimals, v);
-  return b;
-}
-
-double num(const json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : std::nan("");
-}
 double num_at(const json* j, const char* obj, const char* key) {
   if (!j || !j->contains(obj) || !(*j)[obj].is_object()) return std::nan("");
   return num((*j)[obj], key);
 }
-std::string str(const json& j, const char* key, const std::string& fallback = "") {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
-}
-const json& arr(const json& j, const char* key) {
-  static const json empty = json::array();
-  const auto it = j.find(key);
-  return it != j.end() && it->is_array() ? *it : empty;
-}
-
 struct Data {
   const json& j;
   const json* cell(int bits, const std::string& method) const {
