@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json_io.h"
+#include "report/goal_targets.h"
 #include "report/report_text.h"
 
 namespace aqb {
@@ -15,8 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr double kMiB = 1024.0 * 1024.0;
-constexpr double kTimeGoalSeconds = 120;
 
 json load(const std::filesystem::path& file) {
   auto j = read_json_file(file);
@@ -42,7 +41,7 @@ const json* run_of(const json& cal, const std::string& which) {
   return nullptr;
 }
 
-std::string mib(double bytes) { return fmt(bytes / kMiB, 0) + " MiB"; }
+std::string whole_mib(double bytes) { return fmt(bytes / (1024.0 * 1024.0), 0) + " MiB"; }
 
 }  // namespace
 
@@ -51,11 +50,11 @@ void add_calibration_goals(const std::filesystem::path& raw, std::vector<Goal>& 
   const std::string model = str(cal, "model");
   const json* streaming = run_of(cal, "streaming");
   Goal time{"Calibrated quantization of a DiT-XL/2-shaped model (675M) on 2 threads",
-            "<= " + fmt(kTimeGoalSeconds, 0) + " s", "", "bench.sh calibration step, /usr/bin/time"};
+            "<= " + fmt(goal::kCalibratedXl2Seconds, 0) + " s", "", "bench.sh calibration step, /usr/bin/time"};
   if (model == "dit-xl2" && streaming) {
     const double s = num(*streaming, "seconds");
     time.measured = fmt(s, 1) + " s streaming (" + std::to_string(int(num(cal, "threads", 0))) + " threads)";
-    time.status = s <= kTimeGoalSeconds ? Status::Met : Status::NotMet;
+    time.status = s <= goal::kCalibratedXl2Seconds ? Status::Met : Status::NotMet;
   } else {
     time.measured = model.empty() ? "not run" : "run on " + model + " (the DiT-XL/2 shape needs --full)";
   }
@@ -118,7 +117,7 @@ aq::ReportSection calibration_section(const std::filesystem::path& raw) {
   const std::string model = str(cal, "model", "?");
   s.paragraphs.push_back(
       "A whole model, " + model + " (" + fmt(num(cal, "params") / 1e6, 0) + "M parameters), quantized to INT4 g64 with a "
-      "synthetic calibration file (arrowquant-cli make-calibration, one bucket, " + mib(num(cal, "calibration_file_bytes")) +
+      "synthetic calibration file (arrowquant-cli make-calibration, one bucket, " + whole_mib(num(cal, "calibration_file_bytes")) +
       ", made in " + fmt(num(cal, "calibration_generate_seconds"), 1) + " s), each run its own process under "
       "/usr/bin/time (wall time and peak resident memory), all " + std::to_string(int(num(cal, "threads", 0))) +
       " threads. 'plain' is the same model without calibration, for scale.");
@@ -126,16 +125,16 @@ aq::ReportSection calibration_section(const std::filesystem::path& raw) {
   t.title = "Calibrated quantization of " + model;
   t.header = {"run", "wall s", "peak resident memory", "command"};
   for (const auto& r : arr(cal, "runs"))
-    t.rows.push_back({str(r, "run"), fmt(num(r, "seconds"), 1), mib(num(r, "peak_rss_bytes")), str(r, "command")});
+    t.rows.push_back({str(r, "run"), fmt(num(r, "seconds"), 1), whole_mib(num(r, "peak_rss_bytes")), str(r, "command")});
   s.tables.push_back(t);
   const double k = num(cal, "largest_k");
   if (const json* st = run_of(cal, "streaming"); st && std::isfinite(k)) {
     const double peak = num(*st, "peak_rss_bytes"), factor = 3 * k * k * 4;
     s.paragraphs.push_back(
         "Streaming holds one layer's k x k matrices at a time. The widest layer here has k = " + fmt(k, 0) +
-        ": one float32 k x k matrix is " + mib(k * k * 4) + ", and the factor's build holds H, its Cholesky factor "
-        "and L^-1 together (" + mib(factor) + "). Measured streaming peak: " + mib(peak) +
-        (peak > factor ? ", that is the factor's build plus " + mib(peak - factor) +
+        ": one float32 k x k matrix is " + whole_mib(k * k * 4) + ", and the factor's build holds H, its Cholesky factor "
+        "and L^-1 together (" + whole_mib(factor) + "). Measured streaming peak: " + whole_mib(peak) +
+        (peak > factor ? ", that is the factor's build plus " + whole_mib(peak - factor) +
                              " of everything else (blocks of rows, the calibration file's buffers, the program)."
                        : "."));
   }

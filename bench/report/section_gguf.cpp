@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "report/goal_targets.h"
 #include "report/report_text.h"
 
 namespace aqb {
@@ -25,8 +26,6 @@ const std::map<std::string, Reference> kGgmlReference = {
     {"q8_0", {45.43, 40.85}}, {"q6_k", {35.01, 31.38}}, {"q5_k", {28.85, 26.57}},
     {"q5_0", {27.39, 22.89}}, {"q4_k", {22.93, 20.61}}, {"q4_1", {22.13, 19.97}},
     {"q4_0", {21.32, 17.45}}, {"q3_k", {16.43, 14.96}}, {"q2_k", {10.56, 9.78}}};
-
-constexpr double kKTypeGoalDb = 0.3;
 
 bool is_k_type(const std::string& type) { return type.size() > 2 && type.substr(type.size() - 2) == "_k"; }
 
@@ -75,7 +74,7 @@ void add_gguf_goals(const json& acc, std::vector<Goal>& goals) {
   const auto all = gains(acc);
   Goal every{"GGUF: our SQNR at least ggml's reference, every type, both matrices", ">= ggml (issue 8's figures)",
              "not measured (aq_bench_accuracy without gguf_matrices)", "aq_bench_accuracy, GGUF section"};
-  Goal k{"GGUF: K types above ggml's reference, on average", ">= +" + fmt(kKTypeGoalDb, 1) + " dB", every.measured,
+  Goal k{"GGUF: K types above ggml's reference, on average", ">= +" + fmt(goal::kKTypeGainDb, 1) + " dB", every.measured,
          every.where};
   if (!all.empty()) {
     double worst = INFINITY, k_sum = 0;
@@ -100,7 +99,7 @@ void add_gguf_goals(const json& acc, std::vector<Goal>& goals) {
         if (x.has_reference && is_k_type(x.type))
           per_type += (per_type.empty() ? "" : ", ") + x.type + " " + signed_fmt((x.gain_g + x.gain_t) / 2, 2);
       k.measured = signed_fmt(mean, 2) + " dB over the 5 K types and both matrices (" + per_type + ")";
-      k.status = mean >= kKTypeGoalDb ? Status::Met : Status::NotMet;
+      k.status = mean >= goal::kKTypeGainDb ? Status::Met : Status::NotMet;
     }
   }
   goals.push_back(every);
