@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 #include <iostream>
@@ -7,9 +9,7 @@
 #include "io/model_source.h"
 #include "io/packed_writer.h"
 #include "job/calibration_checks.h"
-#include "job/mixed_precision.h"
-#include "job/estimate.h"
-#include "job/source_checks.h"
+#include "job/session.h"
 #include "progress_line.h"
 #include "quantize_options.h"
 #include "report/run_report.h"
@@ -36,8 +36,8 @@ const char* const kQuantizeHelp =
 const char* const kPlanHelp =
     "usage: arrowquant-cli plan MODEL [options] [--json] [--no-estimate]\n\n"
     "Shows, before any run, what quantize would do: each tensor's decision and the reason, the exact\n"
-    "output size and bits per weight, and a time estimate measured by quantizing a sample of the\n"
-    "model's rows (about 16 MB) with the chosen settings.\n\noptions:\n";
+    "output size and bits per weight, and a time and accuracy estimate measured by quantizing a sample\n"
+    "of the model's rows (about 16 MB) with the chosen settings.\n\noptions:\n";
 
 }  // namespace
 
@@ -104,39 +104,31 @@ int cmd_plan(int argc, char** argv) {
   const auto pos = args.positionals();
   if (!args.ok()) return usage_error(args.error(), "plan");
   if (pos.size() != 1) return usage_error("expected one MODEL", "plan");
-  auto source = aq::open_model(pos[0], config.open);
-  if (!source) return report_error(source.error());
-  if (auto s = aq::check_quantizable_source(**source); !s) return report_error(s.error());
-  aq::Plan plan = aq::make_plan(**source, config.plan);
-  std::unique_ptr<aq::CalibrationFile> calibration;  // checked against the plan, as quantize will
-  if (config.calibration.enabled()) {
-    std::vector<std::string> warnings;
-    auto cal = aq::open_calibration(config.calibration, **source, plan, warnings);
-    if (!cal) return report_error(cal.error());
-    calibration = std::move(*cal);
-    for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
-  }
-  if (config.budget.enabled()) {  // the same choice quantize will make
-    std::vector<std::string> notes;
-    const aq::BudgetContext budget{**source, calibration.get(), config.calibration, aq::best_kernels(), aq::best_gptq_math()};
-    if (auto s = aq::apply_budget(budget, config.budget, plan, notes); !s) return report_error(s.error());
-    for (const auto& n : notes) std::fprintf(stderr, "note: %s\n", n.c_str());
-  }
+  // open -> plan -> estimate on one session: the checks, calibration and budget quantize applies.
+  auto session = aq::Session::open(pos[0], config.open);
+  if (!session) return report_error(session.error());
+  const aq::ModelSource& source = session->source();
+  auto planned = session->plan(config.plan, config.calibration, config.budget);
+  if (!planned) return report_error(planned.error());
+  for (const auto& w : planned->warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  for (const auto& n : planned->notes) std::fprintf(stderr, "note: %s\n", n.c_str());
+  const aq::Plan& plan = planned->plan;
+  const aq::CalibrationFile* calibration = planned->calibration.get();
   aq::RunEstimate estimate;
-  if (!no_estimate) estimate = aq::estimate_run(**source, plan, config.threads);
+  if (!no_estimate) estimate = session->estimate(plan, config.threads);
   else estimate.output_bytes = plan.output_bytes, estimate.bits_per_weight = plan.bits_per_weight();
   const std::string size_warning = plan.size_warning();  // empty when the output shrinks
   std::optional<uint64_t> gguf_bytes;  // a GGUF output's whole file, exactly
   if (config.plan.scheme.is_ggml()) {
-    auto bytes = aq::gguf_file_bytes(**source, plan);
+    auto bytes = aq::gguf_file_bytes(source, plan);
     if (!bytes) return report_error(bytes.error());
     gguf_bytes = *bytes;
   }
   auto calibration_of = [&](const aq::TensorPlan& p) {
-    return calibration ? aq::calibration_status(*calibration, **source, p) : std::string();
+    return calibration ? aq::calibration_status(*calibration, source, p) : std::string();
   };
 
-  const auto& tensors = (*source)->tensors();
+  const auto& tensors = source.tensors();
   if (json) {
     nlohmann::json j;
     j["family"] = std::string(aq::family_name(plan.family));
@@ -150,11 +142,18 @@ int cmd_plan(int argc, char** argv) {
     if (!size_warning.empty()) j["warnings"].push_back(size_warning);
     j["estimate"] = {{"sample_bytes", estimate.sample_bytes}, {"sample_mb_per_s", estimate.sample_mb_per_s},
                      {"seconds", estimate.seconds}};
-    for (const auto& p : plan.tensors)
-      j["tensors"].push_back({{"name", tensors[p.index].name}, {"decision", std::string(aq::decision_name(p.decision))},
-                              {"reason", p.reason}, {"input_bytes", p.input_bytes}, {"output_bytes", p.output_bytes},
-                              {"scheme", p.quantized() ? p.scheme.describe() : std::string()},
-                              {"calibration", calibration_of(p)}});
+    if (!estimate.quality.empty()) j["estimate"]["sqnr_db"] = aq::json_number(aq::metrics_from(estimate.quality_total).sqnr_db);
+    std::vector<double> predicted(tensors.size(), std::nan(""));
+    for (const auto& q : estimate.quality) predicted[q.index] = aq::metrics_from(q.sums).sqnr_db;
+    for (const auto& p : plan.tensors) {
+      nlohmann::json t = {{"name", tensors[p.index].name}, {"decision", std::string(aq::decision_name(p.decision))},
+                          {"reason", p.reason}, {"input_bytes", p.input_bytes}, {"output_bytes", p.output_bytes},
+                          {"scheme", p.quantized() ? p.scheme.describe() : std::string()},
+                          {"calibration", calibration_of(p)}};
+      if (!std::isnan(predicted[p.index])) t["predicted_sqnr_db"] = aq::json_number(predicted[p.index]);
+      j["tensors"].push_back(std::move(t));
+    }
+    if (plan.budget) j["budget"] = aq::budget_to_json(*plan.budget);
     std::cout << json_text(j) << "\n";
     return kOk;
   }
@@ -176,6 +175,15 @@ int cmd_plan(int argc, char** argv) {
     std::printf("time         about %.1f s at %.1f MB/s, measured on a %s sample with %d threads\n", estimate.seconds,
                 estimate.sample_mb_per_s, aq::format_mb(estimate.sample_bytes).c_str(),
                 aq::resolve_threads(config.threads));
+  if (!estimate.quality.empty()) {
+    const auto worst = std::min_element(estimate.quality.begin(), estimate.quality.end(), [](const auto& a, const auto& b) {
+      return aq::metrics_from(a.sums).sqnr_db < aq::metrics_from(b.sums).sqnr_db;
+    });
+    std::printf("accuracy     about %.2f dB SQNR over the quantized tensors, worst %.2f dB (%s), on the same sample%s\n",
+                aq::metrics_from(estimate.quality_total).sqnr_db, aq::metrics_from(worst->sums).sqnr_db,
+                aq::display_text(worst->name, 56).c_str(),
+                config.calibration.enabled() ? " (plain rounding; the calibrated run compensates on top)" : "");
+  }
   if (!size_warning.empty()) std::printf("warning: %s\n", size_warning.c_str());
   return kOk;
 }

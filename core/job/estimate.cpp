@@ -40,8 +40,12 @@ RunEstimate estimate_run(const ModelSource& source, const Plan& plan, int thread
       if (!data) continue;
       buffers.resize_for(p, rows);
       const auto start = std::chrono::steady_clock::now();
-      (void)quantize_block(kernels, t, p, *data, rows, buffers, nullptr);
+      const BlockOutcome outcome = quantize_block(kernels, t, p, *data, rows, buffers, nullptr);
       seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (outcome.status == RowStatus::Ok) {
+        e.quality.push_back({p.index, t.name, outcome.sums});
+        e.quality_total.merge(outcome.sums);
+      }
       e.sample_bytes += uint64_t(rows) * t.row_bytes();
     }
   });

@@ -1,8 +1,11 @@
 #pragma once
-// What a run will produce, before running it: exact output size from the plan, and a time
-// measured by quantizing a sample of the model's rows with the chosen settings.
+// What a run will produce, before running it: exact output size from the plan, and a time and a
+// quality measured by quantizing a sample of the model's rows with the chosen settings.
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "metrics/error_sums.h"
 
 #include "plan/plan.h"
 
@@ -18,6 +21,16 @@ struct RunEstimate {
   uint64_t sample_bytes = 0;      // how much input was measured
   double seconds = 0;             // input bytes of the model / measured rate
   std::string size_warning;       // Plan::size_warning(): set when the output would not shrink
+
+  /// Predicted accuracy: the weight error of the sampled rows (data-free rounding; a calibrated
+  /// run compensates on top of it), per quantized tensor and over all of them.
+  struct TensorQuality {
+    std::size_t index = 0;  // into the source's tensors
+    std::string name;
+    ErrorSums sums;         // of the sampled rows
+  };
+  std::vector<TensorQuality> quality;
+  ErrorSums quality_total;
 
   /// Whether the output's tensor data would be smaller than the input's (Plan::shrinks()).
   bool shrinks() const { return output_bytes < input_bytes; }

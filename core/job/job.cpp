@@ -14,9 +14,8 @@
 #include "io/file_stamp.h"
 #include "io/output_formats.h"
 #include "job/job_context.h"
-#include "job/calibration_checks.h"
-#include "job/mixed_precision.h"
-#include "job/source_checks.h"
+#include "job/run_on.h"
+#include "job/session.h"
 #include "quant/scheme_traits.h"
 #include "job/memory_sampler.h"
 #include "sys/memory.h"
@@ -90,32 +89,32 @@ Status validate_config(const JobConfig& config) {
   return {};
 }
 
-void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer) {
+void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer, const Session* held) {
   if (auto s = validate_config(ctx.config); !s) return ctx.fail(s.error());
-  auto source = open_model(ctx.config.input, ctx.config.open);
-  if (!source) return ctx.fail(source.error());
-  ctx.source = std::move(*source);
-  if (auto s = check_quantizable_source(*ctx.source); !s) return ctx.fail(s.error());
+  std::optional<Session> opened;  // run_job's own session
+  if (!held) {
+    auto session = Session::open(ctx.config.input, ctx.config.open);
+    if (!session) return ctx.fail(session.error());
+    held = &opened.emplace(std::move(*session));
+  } else if (auto s = held->check_unchanged(); !s) {  // a held model may have been open for a while
+    return ctx.fail(s.error());
+  }
+  ctx.source = held->shared_source();
   std::vector<OutputTarget> outputs = ctx.config.side_outputs;
   if (!ctx.config.output.empty()) outputs.insert(outputs.begin(), {ctx.config.output, "output"});
-  auto inputs = input_files(*ctx.source);
+  auto inputs = held->input_files();
   if (ctx.config.calibration.enabled()) inputs.push_back(ctx.config.calibration.file);
   if (auto s = check_outputs(outputs, inputs); !s) return ctx.fail(s.error());
-  const auto stamps = stamp_files(inputs);
-  ctx.plan = make_plan(*ctx.source, ctx.config.plan);
-  if (ctx.config.calibration.enabled()) {
-    std::vector<std::string> warnings;
-    auto cal = open_calibration(ctx.config.calibration, *ctx.source, ctx.plan, warnings);
-    if (!cal) return ctx.fail(cal.error());
-    ctx.calibration = std::move(*cal);
-    for (const auto& w : warnings) ctx.log(LogLevel::Warning, w);
-  }
-  if (ctx.config.budget.enabled()) {
-    std::vector<std::string> notes;
-    const BudgetContext budget{*ctx.source, ctx.calibration.get(), ctx.config.calibration, ctx.kernels, ctx.gptq_math};
-    if (auto s = apply_budget(budget, ctx.config.budget, ctx.plan, notes); !s) return ctx.fail(s.error());
-    for (const auto& n : notes) ctx.log(LogLevel::Info, n);
-  }
+  // The source's files were stamped when the session opened them; the calibration file now.
+  auto stamps = held->stamps();
+  if (ctx.config.calibration.enabled())
+    for (auto& s : stamp_files({ctx.config.calibration.file})) stamps.push_back(std::move(s));
+  auto planned = held->plan(ctx.config.plan, ctx.config.calibration, ctx.config.budget, ctx.kernels, ctx.gptq_math);
+  if (!planned) return ctx.fail(planned.error());
+  ctx.plan = std::move(planned->plan);
+  ctx.calibration = std::move(planned->calibration);
+  for (const auto& w : planned->warnings) ctx.log(LogLevel::Warning, w);
+  for (const auto& n : planned->notes) ctx.log(LogLevel::Info, n);
   const OutputFormat* output_format = nullptr;
   if (!ctx.config.output.empty()) {
     auto format = choose_output_format(ctx.config.output, ctx.plan);
@@ -132,6 +131,7 @@ void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer) {
   result.output_bytes = ctx.plan.output_bytes;
   result.params = ctx.plan.quantized_params + ctx.plan.kept_params;
   result.quantized_params = ctx.plan.quantized_params;
+  result.budget = ctx.plan.budget;
   observer.on_plan(*ctx.source, ctx.plan);
   log_plan(ctx);
   if (!ctx.plan.shrinks()) ctx.log(LogLevel::Warning, ctx.plan.size_warning());  // kept in result.warnings too
@@ -172,6 +172,10 @@ void run_stages(JobContext& ctx, JobResult& result, JobObserver& observer) {
 }  // namespace
 
 JobResult run_job(const JobConfig& config, JobObserver& observer, const CancelToken& cancel) {
+  return run_on(nullptr, config, observer, cancel);
+}
+
+JobResult run_on(const Session* held, const JobConfig& config, JobObserver& observer, const CancelToken& cancel) {
   JobResult result;
   result.config = config;
   result.threads = resolve_threads(config.threads);
@@ -180,7 +184,7 @@ JobResult run_job(const JobConfig& config, JobObserver& observer, const CancelTo
   {
     MemorySampler sampler(config.memory_sample_ms, [&](const MemorySample& s) { ctx.memory(s); });
     try {
-      run_stages(ctx, result, observer);
+      run_stages(ctx, result, observer, held);
     } catch (const std::bad_alloc&) {
       ctx.fail(make_error(ErrorKind::Io, config.input.string(), "", "out of memory"));
     } catch (const std::exception& e) {

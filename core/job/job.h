@@ -1,6 +1,7 @@
 #pragma once
 // The job API: one run of source -> plan -> quantize -> measure -> write. The CLI, the GUI, the
-// tests and the benchmarks all drive the engine through run_job().
+// tests and the benchmarks all drive the engine through run_job() (open and run in one call) or a
+// Session (job/session.h: open once, then plan, estimate, run on the held model).
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -105,6 +106,7 @@ struct JobResult {
   uint64_t peak_rss = 0;              // VmHWM at the end of the run
   std::vector<MemorySample> memory;   // timeline
   std::vector<std::string> warnings;
+  std::optional<BudgetSummary> budget;  // with --target-bpw / --target-size: what the budget chose
 
   double compression_ratio() const { return output_bytes ? double(input_bytes) / double(output_bytes) : 0; }
   double bits_per_weight() const { return params ? 8.0 * double(output_bytes) / double(params) : 0; }
@@ -141,7 +143,8 @@ class CancelToken {
 /// The thread count a setting means: 0 is every core.
 int resolve_threads(int requested);
 
-/// Runs the whole job. Never throws. On failure or cancel no output file is left behind.
+/// Runs the whole job: Session::open(config.input) then Session::run(). Never throws. On failure
+/// or cancel no output file is left behind.
 JobResult run_job(const JobConfig& config, JobObserver& observer, const CancelToken& cancel);
 
 }  // namespace aq

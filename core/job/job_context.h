@@ -26,7 +26,7 @@ class JobContext {
   const KernelSet& kernels;
   const GptqMath& gptq_math;
   std::unique_ptr<CalibrationFile> calibration;  // with --calibration
-  std::unique_ptr<ModelSource> source;
+  std::shared_ptr<const ModelSource> source;  // the session's, shared with its holder
   Plan plan;
   std::unique_ptr<PackedWriter> writer;  // null: measure only
 

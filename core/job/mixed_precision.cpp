@@ -140,6 +140,28 @@ Result<Measured> measure(const BudgetContext& ctx, const TensorPlan& p, std::vec
   return m;
 }
 
+// The allocation in whole-output terms: the fixed bytes added to every point.
+BudgetSummary summarise(const BudgetChoice& choice, const std::vector<Result<Measured>>& measured, uint64_t target,
+                        uint64_t fixed, int64_t params) {
+  BudgetSummary s;
+  s.target_bytes = target;
+  s.fixed_bytes = fixed;
+  s.params = params;
+  s.tensors = measured.size();
+  std::vector<std::string> kinds;
+  for (const auto& m : measured)
+    if (std::find(kinds.begin(), kinds.end(), m->error_kind) == kinds.end()) kinds.push_back(m->error_kind);
+  for (const auto& k : kinds) s.error_kind += (s.error_kind.empty() ? "" : " and ") + k;
+  auto shifted = [fixed](std::vector<BudgetPoint> points) {
+    for (auto& p : points) p.bytes += fixed;
+    return points;
+  };
+  s.path = shifted(choice.path);
+  s.frontier = shifted(choice.frontier);
+  s.chosen = {choice.bytes + fixed, choice.error};
+  return s;
+}
+
 }  // namespace
 
 Status apply_budget(const BudgetContext& ctx, const BudgetOptions& budget, Plan& plan, std::vector<std::string>& notes) {
@@ -202,6 +224,7 @@ Status apply_budget(const BudgetContext& ctx, const BudgetOptions& budget, Plan&
                          " candidates)";
     set_tensor_scheme(plan, ctx.source, m.index, c.scheme, std::move(reason));
   }
+  plan.budget = summarise(*choice, measured, target, fixed, params);
   notes.push_back("size budget " + std::to_string(target) + " bytes: " + std::to_string(eligible.size()) +
                   " tensors given a scheme each by greedy allocation on marginal error per byte (lower convex hulls), "
                   "summed relative error " + short_number(choice->error) + "; output " +

@@ -58,25 +58,44 @@ Result<BudgetChoice> allocate_budget(const std::vector<BudgetTensor>& tensors, u
                       "the size budget cannot be met: the smallest choice for every tensor takes " +
                           std::to_string(choice.bytes) + " bytes of quantized tensor data, the budget leaves " +
                           std::to_string(budget_bytes));
+  // Every tensor at its smallest candidate: where both the path and the frontier start.
+  double start_error = 0;
+  for (std::size_t t = 0; t < tensors.size(); ++t) start_error += tensors[t].candidates[choice.chosen[t]].error;
+  choice.path.push_back({choice.bytes, start_error});
+  auto record = [&](uint64_t bytes, double gain) { choice.path.push_back({bytes, choice.path.back().error - gain}); };
   std::priority_queue<Step> steps;
-  auto push_next = [&](std::size_t t, std::size_t pos) {
-    const auto& h = hulls[t];
-    if (pos >= h.size()) return;
-    const auto& from = tensors[t].candidates[h[pos - 1]];
-    const auto& to = tensors[t].candidates[h[pos]];
-    const double bytes = double(to.bytes - from.bytes);
-    steps.push({(from.error - to.error) / std::max(bytes, 1.0), t, pos});
+  // A step's two ends, and the queueing of a tensor's next step.
+  auto from_of = [&](const Step& s) -> const BudgetCandidate& { return tensors[s.tensor].candidates[hulls[s.tensor][s.hull_pos - 1]]; };
+  auto to_of = [&](const Step& s) -> const BudgetCandidate& { return tensors[s.tensor].candidates[hulls[s.tensor][s.hull_pos]]; };
+  auto push_next = [&](std::priority_queue<Step>& queue, std::size_t t, std::size_t pos) {
+    if (pos >= hulls[t].size()) return;
+    const Step s{0, t, pos};
+    const double bytes = double(to_of(s).bytes - from_of(s).bytes);
+    queue.push({(from_of(s).error - to_of(s).error) / std::max(bytes, 1.0), t, pos});
   };
-  for (std::size_t t = 0; t < tensors.size(); ++t) push_next(t, 1);
+  for (std::size_t t = 0; t < tensors.size(); ++t) push_next(steps, t, 1);
+  // The frontier: the queue's steps taken in order whatever their size (a copy of the queue, so the
+  // budgeted run below takes the same steps in the same order).
+  {
+    auto all = steps;
+    choice.frontier.push_back(choice.path.front());
+    while (!all.empty()) {
+      const Step s = all.top();
+      all.pop();
+      const BudgetPoint& last = choice.frontier.back();
+      choice.frontier.push_back({last.bytes + (to_of(s).bytes - from_of(s).bytes), last.error - (from_of(s).error - to_of(s).error)});
+      push_next(all, s.tensor, s.hull_pos + 1);
+    }
+  }
   while (!steps.empty()) {
     const Step s = steps.top();
     steps.pop();
-    const auto& h = hulls[s.tensor];
-    const uint64_t added = tensors[s.tensor].candidates[h[s.hull_pos]].bytes - tensors[s.tensor].candidates[h[s.hull_pos - 1]].bytes;
+    const uint64_t added = to_of(s).bytes - from_of(s).bytes;
     if (choice.bytes + added > budget_bytes) continue;  // does not fit; smaller steps of others still may
     choice.bytes += added;
-    choice.chosen[s.tensor] = h[s.hull_pos];
-    push_next(s.tensor, s.hull_pos + 1);
+    choice.chosen[s.tensor] = hulls[s.tensor][s.hull_pos];
+    record(choice.bytes, from_of(s).error - to_of(s).error);
+    push_next(steps, s.tensor, s.hull_pos + 1);
   }
   // Fill: what the greedy left unspent may still buy a better candidate for some tensor (off the
   // hull, or a step the greedy skipped). Take the largest error reduction that fits, until none.
@@ -94,8 +113,10 @@ Result<BudgetChoice> allocate_budget(const std::vector<BudgetTensor>& tensors, u
     if (best_gain <= 0) break;
     choice.bytes = choice.bytes - tensors[best_t].candidates[choice.chosen[best_t]].bytes + tensors[best_t].candidates[best_c].bytes;
     choice.chosen[best_t] = best_c;
+    record(choice.bytes, best_gain);
   }
   for (std::size_t t = 0; t < tensors.size(); ++t) choice.error += tensors[t].candidates[choice.chosen[t]].error;
+  choice.path.back().error = choice.error;  // the exact sum, not the running one
   return choice;
 }
 

@@ -36,10 +36,38 @@ struct BudgetTensor {
   std::vector<BudgetCandidate> candidates;  // any order
 };
 
+/// One choice for every tensor, seen as its total size and summed error.
+struct BudgetPoint {
+  uint64_t bytes = 0;
+  double error = 0;
+};
+
 struct BudgetChoice {
   std::vector<std::size_t> chosen;  // per tensor: an index into its candidates
   uint64_t bytes = 0;               // of the chosen candidates
   double error = 0;                 // their summed error
+  /// The choices the allocation went through: every tensor at its smallest candidate, then one
+  /// point per step taken (greedy, then fill); the last is the choice. Bytes rise, error falls.
+  std::vector<BudgetPoint> path;
+  /// The same greedy without the budget: the lower convex frontier of total size against total
+  /// error, from every tensor at its smallest to every tensor at its best. No choice lies below it.
+  std::vector<BudgetPoint> frontier;
+};
+
+/// What a size budget did to a whole plan, for reports and charts (the CLI's JSON, the GUI's
+/// Pareto chart). Bytes are the whole output's tensor data: `fixed_bytes` (tensors the budget
+/// left alone) plus the chosen tensors'.
+struct BudgetSummary {
+  uint64_t target_bytes = 0;
+  uint64_t fixed_bytes = 0;
+  int64_t params = 0;          // of the whole model, for bits per weight
+  std::size_t tensors = 0;     // tensors the budget chose a scheme for
+  std::string error_kind;      // what the error sums: "output", "weight", "activation-weighted", or a mix
+  BudgetPoint chosen;
+  std::vector<BudgetPoint> path;
+  std::vector<BudgetPoint> frontier;
+
+  double bits_per_weight(uint64_t bytes) const { return params > 0 ? 8.0 * double(bytes) / double(params) : 0; }
 };
 
 /// Chooses within `budget_bytes` for the tensors (fixed bytes of everything else already taken

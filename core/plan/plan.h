@@ -2,10 +2,12 @@
 // The plan: for every tensor, quantize it (with which scheme) or keep it as it is, and why.
 // The built-in keep rules are written down once, in keep_rules.cpp.
 #include <cstdint>
+#include <optional>
 #include <regex>
 #include <string>
 #include <vector>
 
+#include "plan/budget.h"
 #include "plan/family.h"
 #include "quant/scheme.h"
 #include "util/result.h"
@@ -89,6 +91,7 @@ struct Plan {
   int64_t kept_params = 0;
   std::size_t quantized_count = 0;
   std::string gguf_architecture;    // GGUF output's general.architecture; empty: none
+  std::optional<BudgetSummary> budget;  // set by apply_budget() (job/mixed_precision.h)
 
   /// Output bits per parameter over the whole model, scales and kept tensors included.
   double bits_per_weight() const;

@@ -84,6 +84,25 @@ std::string fixed(double v, int decimals) {
 
 }  // namespace
 
+nlohmann::json budget_to_json(const BudgetSummary& b) {
+  auto points = [](const std::vector<BudgetPoint>& v) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& p : v) a.push_back({p.bytes, json_number(p.error)});
+    return a;
+  };
+  return {{"algorithm", "greedy on marginal error per byte over lower convex hulls, then fill"},
+          {"target_bytes", b.target_bytes},
+          {"target_bits_per_weight", b.bits_per_weight(b.target_bytes)},
+          {"fixed_bytes", b.fixed_bytes},
+          {"params", b.params},
+          {"tensors", b.tensors},
+          {"error", b.error_kind},
+          {"chosen", {{"bytes", b.chosen.bytes}, {"bits_per_weight", b.bits_per_weight(b.chosen.bytes)},
+                      {"error", json_number(b.chosen.error)}}},
+          {"path", points(b.path)},
+          {"frontier", points(b.frontier)}};
+}
+
 nlohmann::json run_to_json(const JobResult& r) {
   const MachineInfo m = read_machine_info();
   const TensorMetrics total = metrics_from(r.quantized_error_sums);
@@ -127,6 +146,7 @@ nlohmann::json run_to_json(const JobResult& r) {
   for (const auto& s : r.memory)
     j["memory"].push_back({{"t_s", s.t_s}, {"rss", s.rss}, {"rss_anon", s.rss_anon}, {"rss_file", s.rss_file}, {"peak", s.peak}});
   j["warnings"] = r.warnings;
+  if (r.budget) j["budget"] = budget_to_json(*r.budget);
   return j;
 }
 

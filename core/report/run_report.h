@@ -13,6 +13,9 @@ namespace aq {
 /// Settings, totals, per-tensor metrics, memory timeline, machine and tool version.
 /// Non-finite numbers (an exact tensor's SQNR) are written as null.
 nlohmann::json run_to_json(const JobResult& result);
+/// A size budget's outcome (plan/budget.h): target, chosen point, and the allocation's path and
+/// frontier as [bytes, error] pairs. In the run JSON and `plan --json` under "budget".
+nlohmann::json budget_to_json(const BudgetSummary& budget);
 /// One row per tensor: name,dtype,shape,decision,reason,bits,group_size,symmetric,method,params,
 /// input_bytes,output_bytes,bits_per_weight,cosine,rel_error,sqnr_db,max_abs_error,seconds,mb_per_s
 void write_tensor_csv(const JobResult& result, std::ostream& out);

@@ -88,6 +88,17 @@ TEST_F(CliDemo, JsonOutputHasTotalsAndPeakMemory) {
   EXPECT_GT(j["totals"]["peak_rss_bytes"].get<uint64_t>(), 0u);
   EXPECT_GT(j["totals"]["compression_ratio"].get<double>(), 3.0);
   EXPECT_FALSE(j["memory"].empty());
+
+  // plan predicts that accuracy from its sample, per tensor and over all (issue 10).
+  const Proc p = sh(cli() + " plan " + path("demo.safetensors") + " --json --bits 4");
+  ASSERT_EQ(p.code, 0) << p.out;
+  const auto plan = nlohmann::json::parse(p.out);
+  const double predicted = plan["estimate"]["sqnr_db"].get<double>();
+  const double measured = j["totals"]["sqnr_db"].get<double>();
+  EXPECT_NEAR(predicted, measured, 1.0);
+  int with_prediction = 0;
+  for (const auto& t : plan["tensors"]) with_prediction += t.contains("predicted_sqnr_db");
+  EXPECT_EQ(with_prediction, plan["quantized_tensors"].get<int>());
 }
 
 TEST_F(CliDemo, CtrlCCancelsAndLeavesNoFile) {

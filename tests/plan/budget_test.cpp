@@ -6,17 +6,12 @@
 #include <cmath>
 #include <random>
 
+#include "budget_fixtures.h"
 #include "plan/budget.h"
 
 namespace {
 
-aq::BudgetCandidate cand(int bits, uint64_t bytes, double error) {
-  aq::BudgetCandidate c;
-  c.scheme.bits = bits;
-  c.bytes = bytes;
-  c.error = error;
-  return c;
-}
+using aqtest::cand;
 
 TEST(Budget, PicksTheBestUpgradePerByte) {
   // Tensor 0 gains a lot from more bits, tensor 1 little: the budget goes to tensor 0.
