@@ -13,6 +13,8 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
+#include <QLineEdit>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
@@ -26,6 +28,9 @@
 
 #include "io/logical_model.h"
 #include "io/model_source.h"
+#include "job/session.h"
+#include "ui/app/window_fit.h"
+#include "ui/job/after_run_actions.h"
 #include "ui/charts/accuracy_chart.h"
 #include "ui/charts/chart_exporter.h"
 #include "ui/charts/live_charts_panel.h"
@@ -33,7 +38,9 @@
 #include "ui/compare/comparison_view.h"
 #include "ui/compare/run_history.h"
 #include "ui/compare/run_queue.h"
-#include "ui/compare/run_stats.h"
+#include "report/rule_counts.h"
+#include "report/run_stats.h"
+#include "ui/help/help_controller.h"
 #include "ui/job/estimator.h"
 #include "ui/job/job_controller.h"
 #include "ui/job/log_view.h"
@@ -43,9 +50,12 @@
 #include "ui/model/model_loader.h"
 #include "ui/model/model_summary_view.h"
 #include "ui/model/quantized_model_bar.h"
+#include "ui/report/pdf_layout.h"
 #include "ui/report/report_builder.h"
 #include "ui/report/report_exporter.h"
+#include "ui/rules/layer_rule_menu.h"
 #include "ui/settings/app_settings.h"
+#include "ui/settings/budget_group.h"
 #include "ui/settings/calibration_group.h"
 #include "ui/settings/estimate_view.h"
 #include "ui/settings/recent_files_menu.h"
@@ -72,6 +82,7 @@ MainWindow::MainWindow(QWidget* parent)
       queue_(new RunQueue(controller_, history_, this)),
       loader_(new ModelLoader(this)),
       estimator_(new Estimator(this)),
+      afterRun_(new AfterRunActions(this)),
       confirmOverwrite_(defaultConfirmer()) {
   setObjectName("mainWindow");
   setWindowTitle("ArrowQuant");
@@ -148,6 +159,10 @@ void MainWindow::buildMenus() {
   run->addSeparator();
   run->addAction(compareAct_);
   run->addAction(compareSelectedAct_);
+  run->addSeparator();
+  for (QAction* a : {afterRun_->openFolderAction(), afterRun_->verifyAction(), afterRun_->openResultAction(),
+                     afterRun_->copyCommandAction()})
+    run->addAction(a);
 
   QMenu* view = menuBar()->addMenu("&View");
   view->addAction(settingsDock_->toggleViewAction());
@@ -157,6 +172,7 @@ void MainWindow::buildMenus() {
   view->addAction(resetLayoutAct_);
 
   QMenu* help = menuBar()->addMenu("&Help");
+  (new HelpController(this))->addTo(help);  // Manual (F1), What's This? (Shift+F1)
   help->addAction("&About ArrowQuant", this, [this] {
     QMessageBox::about(this, "About ArrowQuant",
                        QString("<b>ArrowQuant %1</b><p>Quantizes diffusion-model weights to INT2–INT8 "
@@ -189,6 +205,7 @@ void MainWindow::buildLayout() {
   topLayout->addWidget(summary_);
   quantizedBar_ = new QuantizedModelBar;  // shown while a quantized file is open
   topLayout->addWidget(quantizedBar_);
+  topLayout->addWidget(afterRun_->bar());  // shown once a run has finished
   topLayout->addWidget(layerView_, 1);
   live_ = new LiveChartsPanel;
   runSplit_ = new QSplitter(Qt::Vertical);
@@ -219,6 +236,9 @@ void MainWindow::buildLayout() {
   runButton->setObjectName("runButton");
   auto* cancelButton = new QPushButton(cancelAct_->icon(), "Cancel");
   auto* compareButton = new QPushButton("Compare INT2 / INT4 / INT8");
+  runButton->setToolTip(runAct_->toolTip());
+  cancelButton->setToolTip(cancelAct_->toolTip());
+  compareButton->setToolTip("Run INT2, INT4 and INT8 with the other settings unchanged, then compare them (Ctrl+B: another set)");
   connect(runButton, &QPushButton::clicked, runAct_, &QAction::trigger);
   connect(cancelButton, &QPushButton::clicked, cancelAct_, &QAction::trigger);
   connect(compareButton, &QPushButton::clicked, this, [this] { startCompare({2, 4, 8}); });
@@ -254,7 +274,6 @@ void MainWindow::buildLayout() {
   addDockWidget(Qt::BottomDockWidgetArea, logDock_);
 
   resizeDocks({settingsDock_}, {400}, Qt::Horizontal);
-  resizeDocks({logDock_}, {140}, Qt::Vertical);
   runSplit_->setSizes({440, 360});
 
   progress_ = new ProgressStatus;
@@ -298,6 +317,7 @@ void MainWindow::connectParts() {
           [this](const CalibrationSummary& c) { live_->setBucketEdges(c.path, c.edges); });
   connect(estimator_, &Estimator::measuring, estimateView_, &EstimateView::showMeasuring);
   connect(estimator_, &Estimator::estimated, estimateView_, &EstimateView::showEstimate);
+  connect(estimator_, &Estimator::estimated, layerModel_, &LayerTableModel::setPredicted);
 
   connect(controller_, &JobController::batchReady, this, &MainWindow::onBatch);
   connect(queue_, &RunQueue::jobStarting, this, &MainWindow::onJobStarting);
@@ -306,12 +326,40 @@ void MainWindow::connectParts() {
   connect(queue_, &RunQueue::finished, this, &MainWindow::onQueueFinished);
 
   connect(layerView_, &LayerTableView::tensorSelected, comparison_, &ComparisonView::setLayer);
+  connect(afterRun_, &AfterRunActions::openResultRequested, this, &MainWindow::openModel);
+  connect(afterRun_, &AfterRunActions::commandCopied, this, [this](const QString& command) {
+    log_->info("Copied the command line: " + command);
+    statusBar()->showMessage("Command line copied", 5000);
+  });
+  connect(afterRun_, &AfterRunActions::verified, this, [this](const aq::RunVerification& v, const QString& file) {
+    const QString text = "Verified: " + qstr(v.summary(sstr(file)));
+    if (v.ok()) log_->info(text);
+    else log_->error(text);
+    layerModel_->setVerified(v);
+  });
+  connect(afterRun_, &AfterRunActions::verifyFailed, this,
+          [this](const QString& message) { log_->error("Verification failed: " + message); });
+  // Right-click on layers adds rules to the settings' list; its change re-plans the table.
+  new LayerRuleMenu(layerView_, settings_->rules());
 }
 
 void MainWindow::restoreLayout() {
-  resize(1480, 940);
+  // The default fits the screen the window opens on; a saved geometry is used only if it still
+  // fits that screen (another monitor, another scaling).
+  const QRect available = screen()->availableGeometry();
+  resize(defaultWindowSize(available.size(), minimumSizeHint()));
+  if (logBesideSettings(available.height())) {  // a short screen: the layer table needs the height
+    tabifyDockWidget(settingsDock_, logDock_);
+    settingsDock_->raise();
+  } else {
+    resizeDocks({logDock_}, {defaultLogHeight(available.height())}, Qt::Vertical);
+  }
   defaultState_ = saveState();
-  restoreGeometry(AppSettings::windowGeometry());
+  const QSize defaultSize = size();
+  if (restoreGeometry(AppSettings::windowGeometry()) && !fitsOn(frameGeometry(), available)) {
+    resize(defaultSize);
+    move(available.center() - rect().center());
+  }
   restoreState(AppSettings::windowState());
   runSplit_->restoreState(AppSettings::splitterState("run"));
   live_->splitter()->restoreState(AppSettings::splitterState("live"));
@@ -343,15 +391,22 @@ void MainWindow::openDemoModel() {
   loader_->openDemo();
 }
 
-void MainWindow::onModelLoaded(const QString& path, std::shared_ptr<const aq::ModelSource> source) {
-  source_ = std::move(source);
+void MainWindow::onModelLoaded(const QString& path, std::shared_ptr<const aq::Session> session) {
+  session_ = std::move(session);
+  source_ = session_->shared_source();
   live_->clear();  // the charts of the previous model's run are not this model's
+  const QString previousPath = modelPath_;
   modelPath_ = path;
   quantizedBar_->clearModel();
   AppSettings::addRecentFile(path);
   setWindowTitle("ArrowQuant — " + QFileInfo(path).fileName());
+  // A new model starts unfiltered; the runs of earlier models stay in Compare, labelled with theirs.
+  if (path != previousPath) {
+    if (!layerView_->filterEdit()->text().isEmpty()) log_->info("Layer filter cleared for the new model");
+    layerView_->filterEdit()->clear();
+  }
   layerModel_->setSource(source_.get());
-  estimator_->setSource(source_);
+  estimator_->setSession(session_);
   comparison_->setSource(source_);
   settings_->setModelPath(path);  // proposes an output path next to the model
   onSettingsChanged(settings_->settings());  // plan and estimate for this model
@@ -369,10 +424,11 @@ void MainWindow::onModelLoaded(const QString& path, std::shared_ptr<const aq::Mo
 
 void MainWindow::onQuantizedLoaded(const QString& path, std::shared_ptr<const aq::LogicalModel> model) {
   // Read-only: with no source to quantize, Quantize and the estimate are off (setBusy).
+  session_.reset();
   source_.reset();
   plan_.reset();
   modelPath_ = path;
-  estimator_->setSource(nullptr);
+  estimator_->setSession(nullptr);
   comparison_->setSource(nullptr);
   estimateView_->clear();
   layerModel_->setStoredModel(*model);
@@ -419,7 +475,9 @@ bool MainWindow::startCompare(const std::vector<int>& bits) {
 }
 
 bool MainWindow::startRuns(const std::vector<aq::JobConfig>& configs) {
-  if (const QString why = settings_->calibration()->problem(); !why.isEmpty()) {  // an unusable calibration file
+  QString why = settings_->calibration()->problem();  // an unusable calibration file or timestep weights
+  if (why.isEmpty()) why = settings_->budget()->problem();  // an unreadable target size
+  if (!why.isEmpty()) {
     log_->error("Run not started: " + why);
     banner_->showError("Run not started", why);
     return false;
@@ -429,7 +487,7 @@ bool MainWindow::startRuns(const std::vector<aq::JobConfig>& configs) {
     log_->info(QString("Run not started: %1 existing output file(s) kept").arg(existing.size()));
     return false;
   }
-  return queue_->start(configs);
+  return queue_->start(configs, session_);  // the model as it is open, not opened again
 }
 
 void MainWindow::cancelRun() {
@@ -455,13 +513,24 @@ void MainWindow::onJobStarting(int index, int total, const aq::JobConfig& config
   const QString what = total > 1 ? QString("Run %1/%2: %3").arg(index).arg(total).arg(description)
                                  : QString("Quantizing: %1").arg(description);
   statusBar()->clearMessage();
-  layerModel_->clearResults();
-  live_->startRun(label, qstr(config.calibration.file.string()));
+  // The table and the charts are reset when the run's first events arrive, in the same repaint
+  // as those events: repainting them twice would take CPU time from the job.
+  runDisplay_ = {label, qstr(config.calibration.file.string())};
+  // All of it is painted with the run's first events, or after kStartPaintDelayMs at most:
+  // painting it at once took CPU time from the job's start on a machine with few cores.
+  setUpdatesEnabled(false);
+  QTimer::singleShot(kStartPaintDelayMs, this, [this] { setUpdatesEnabled(true); });
   progress_->start(what);
   log_->info(what + " — " + QFileInfo(modelPath_).fileName());
 }
 
 void MainWindow::onBatch(const EventBatch& b) {
+  if (runDisplay_) {  // the run's first events: the previous run's results go now
+    layerModel_->clearResults();
+    live_->startRun(runDisplay_->first, runDisplay_->second);
+    runDisplay_.reset();
+    setUpdatesEnabled(true);
+  }
   if (b.plan) {
     layerModel_->setPlan(*b.plan);
     logPlan(*b.plan);
@@ -476,10 +545,6 @@ void MainWindow::onBatch(const EventBatch& b) {
 }
 
 void MainWindow::logPlan(const aq::Plan& plan) {
-  // The rule decisions, grouped: which rule kept how many tensors.
-  std::map<std::string, int> reasons;
-  for (const auto& t : plan.tensors)
-    if (!t.quantized()) ++reasons[std::string(aq::decision_name(t.decision)) + " (" + t.reason + ")"];
   log_->info(QString("Plan: %1 of %2 tensors quantized, %3 kept in float; output %4, %5 bits/weight")
                  .arg(plan.quantized_count)
                  .arg(plan.tensors.size())
@@ -488,14 +553,14 @@ void MainWindow::logPlan(const aq::Plan& plan) {
                  .arg(plan.bits_per_weight(), 0, 'f', 2));
   // The engine logs each tensor's decision itself; this is the per-rule count.
   std::vector<std::pair<aq::LogLevel, QString>> lines;
-  for (const auto& [reason, n] : reasons)
-    lines.emplace_back(aq::LogLevel::Info, QString("  rule %1: %2 tensors").arg(qstr(reason)).arg(n));
+  for (const auto& c : aq::kept_rule_counts(plan))
+    lines.emplace_back(aq::LogLevel::Info, QString("  rule %1: %2 tensors").arg(qstr(c.rule)).arg(c.tensors));
   log_->logMany(lines);
 }
 
 void MainWindow::onRunRecorded(const RunRecord& run) {
   const aq::JobResult& r = *run.result;
-  const RunStats s = run_stats(r);
+  const aq::RunStats s = aq::run_stats(r);
   log_->info(QString("Run %1 finished in %2: %3 → %4 (%5 bits/weight), mean SQNR %6, worst %7 (%8), "
                      "peak memory %9")
                  .arg(run.label, formatSeconds(r.wall_s), formatBytes(r.input_bytes),
@@ -506,6 +571,8 @@ void MainWindow::onRunRecorded(const RunRecord& run) {
   for (const auto& w : r.warnings) log_->warning(qstr(w));
   if (!r.config.output.empty())
     log_->info(QString("Wrote %1 (%2)").arg(qstr(r.config.output.string()), formatBytes(r.output_file_bytes)));
+  updateExportActions();
+  afterRun_->setRun(run);
   emit runRecorded(run.id);
 }
 
@@ -541,6 +608,14 @@ void MainWindow::onQueueFinished(const std::vector<int>& ids, bool complete) {
   emit runsFinished(ids, complete);
 }
 
+void MainWindow::updateExportActions() {
+  const bool any = history_->last() != nullptr;
+  for (QAction* a : exportActs_) {
+    a->setEnabled(any);
+    a->setToolTip(any ? a->text().remove('&').remove("…") : "Nothing to export yet: finish a run first");
+  }
+}
+
 void MainWindow::setBusy(bool busy) {
   const bool haveModel = source_ != nullptr;
   runAct_->setEnabled(!busy && haveModel);
@@ -548,6 +623,7 @@ void MainWindow::setBusy(bool busy) {
   cancelAct_->setEnabled(busy);
   openAct_->setEnabled(!busy);
   demoAct_->setEnabled(!busy);
+  updateExportActions();
   settings_->setRunning(busy);
   estimator_->setPaused(busy);  // a measurement would compete with the run for the cores
 }
@@ -601,7 +677,10 @@ QString MainWindow::exportReportHtml(const QString& path, ReportScope scope) {
 QString MainWindow::exportReportPdf(const QString& path, ReportScope scope) {
   const bool cmp = reportRuns(scope).size() > 1;
   return exportWith("the PDF report", path, scope, [&](const std::vector<RunRecord>& runs) {
-    return ReportExporter::writePdf(buildReport({runs, cmp ? comparison_->charts() : live_->charts()}), path);
+    ReportRequest request{runs, cmp ? comparison_->charts() : live_->charts()};
+    request.chartSize = kPdfChartSize;  // full text width with legible labels
+    request.chartScale = 3.0;
+    return ReportExporter::writePdf(buildReport(request), path);
   });
 }
 

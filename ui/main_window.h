@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "plan/plan.h"
@@ -14,6 +15,7 @@
 namespace aq {
 class LogicalModel;
 class ModelSource;
+class Session;
 struct JobConfig;
 struct JobResult;
 }  // namespace aq
@@ -26,6 +28,7 @@ class QTabWidget;
 
 namespace aqui {
 
+class AfterRunActions;
 class ComparisonView;
 class ErrorBanner;
 class EstimateView;
@@ -49,6 +52,8 @@ class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
   enum class ReportScope { Auto, CurrentRun, Comparison };
+  /// A run's start is shown with its first events, or after this long at most.
+  static constexpr int kStartPaintDelayMs = 100;
 
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
@@ -89,6 +94,7 @@ class MainWindow : public QMainWindow {
   QuantizedModelBar* quantizedBar() const { return quantizedBar_; }
   JobController* controller() const { return controller_; }
   RunHistory* history() const { return history_; }
+  AfterRunActions* afterRun() const { return afterRun_; }
   QTabWidget* tabs() const { return tabs_; }
   std::shared_ptr<const aq::ModelSource> source() const { return source_; }
 
@@ -113,7 +119,7 @@ class MainWindow : public QMainWindow {
   void restoreLayout();
   void saveLayout();
 
-  void onModelLoaded(const QString& path, std::shared_ptr<const aq::ModelSource> source);
+  void onModelLoaded(const QString& path, std::shared_ptr<const aq::Session> session);
   void onModelFailed(const QString& path, const QString& message);
   void onQuantizedLoaded(const QString& path, std::shared_ptr<const aq::LogicalModel> model);
   void onSettingsChanged(const RunSettings& s);
@@ -124,6 +130,7 @@ class MainWindow : public QMainWindow {
   void onQueueFinished(const std::vector<int>& ids, bool complete);
   void logPlan(const aq::Plan& plan);
   void setBusy(bool busy);
+  void updateExportActions();  // enabled once a run exists to export
 
   std::vector<RunRecord> reportRuns(ReportScope scope) const;
   QString exportWith(const QString& what, const QString& path, ReportScope scope,
@@ -137,8 +144,11 @@ class MainWindow : public QMainWindow {
   RunQueue* queue_;
   ModelLoader* loader_;
   Estimator* estimator_;
-  std::shared_ptr<const aq::ModelSource> source_;
+  AfterRunActions* afterRun_;
+  std::shared_ptr<const aq::Session> session_;  // the open model: estimates and runs use it as it is
+  std::shared_ptr<const aq::ModelSource> source_;  // session_'s
   std::optional<aq::Plan> plan_;
+  std::optional<std::pair<QString, QString>> runDisplay_;  // label and calibration file of a run yet to show
   QString modelPath_;
 
   // Widgets.

@@ -74,6 +74,7 @@ class CalibrationRunTest : public QObject {
 
   void calibratedRunDrawsOutputSqnrAndHeatMap() {
     MainWindow w;
+    w.resize(1480, 940);  // wide enough for every chart (a narrow window folds some away)
     w.show();
     QVERIFY(guitest::openAndWait(w, qs(model_)));
     useCalibration(w, qs(cal_));

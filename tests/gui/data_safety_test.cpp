@@ -106,7 +106,8 @@ class DataSafetyTest : public QObject {
     QVERIFY(guitest::openAndWait(w, qs(medium_)));
     const int errorsBefore = w.log()->errors();
     bool cancelled = false;
-    connect(w.controller(), &aqui::JobController::batchReady, this, [&] {
+    // As soon as the job runs: its first events may come only at its end (the delivery pacer).
+    connect(w.controller(), &aqui::JobController::started, this, [&] {
       if (!cancelled) {
         cancelled = true;
         w.cancelRun();

@@ -113,7 +113,7 @@ class JobControllerTest : public QObject {
     rec.attach(c);
     const auto out = dir_ / "cancelled.safetensors";
     QElapsedTimer sinceCancel;
-    QObject::connect(&c, &JobController::batchReady, [&](const EventBatch&) {
+    QObject::connect(&c, &JobController::started, [&] {  // as soon as it runs
       if (!sinceCancel.isValid()) {
         sinceCancel.start();
         c.cancel();

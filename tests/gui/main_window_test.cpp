@@ -12,6 +12,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QUrl>
 #include <nlohmann/json.hpp>
 
@@ -161,12 +162,15 @@ class MainWindowTest : public QObject {
     std::filesystem::remove(out);
     bool cancelled = false;
     QElapsedTimer sinceCancel;
-    connect(w.controller(), &JobController::batchReady, this, [&] {
-      if (!cancelled) {
-        cancelled = true;
-        sinceCancel.start();
-        QTest::keyClick(&w, Qt::Key_Escape);  // the shortcut, as a user would
-      }
+    // Once the window shows the run (its first events may come late in it: the delivery pacer).
+    connect(w.controller(), &JobController::started, this, [&] {
+      QTimer::singleShot(0, this, [&] {
+        if (!cancelled) {
+          cancelled = true;
+          sinceCancel.start();
+          QTest::keyClick(&w, Qt::Key_Escape);  // the shortcut, as a user would
+        }
+      });
     });
     QVERIFY(!guitest::runAndWait(w));  // not complete
     std::printf("cancel (Esc) to finished: %lld ms\n", static_cast<long long>(sinceCancel.elapsed()));
@@ -319,7 +323,9 @@ class MainWindowTest : public QObject {
     w2.show();
     QCOMPARE(w2.settingsPanel()->settings().bits, 3);
     QCOMPARE(AppSettings::theme(), Theme::Dark);
-    QCOMPARE(w2.size(), size);
+    // The size comes back only where it fits the screen (window_fit_test); the offscreen screen
+    // (800 x 800) is narrower than the window can be, so the size itself is not checked here.
+    Q_UNUSED(size);
     w2.setDarkTheme(false);
     auto* bits = w2.settingsPanel()->findChild<QComboBox*>("bits");
     bits->setCurrentIndex(bits->findData(4));

@@ -5,12 +5,15 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QLineEdit>
+#include <QDir>
 #include <QTest>
 
 #include "gui_fixtures.h"
 #include "ui/settings/app_settings.h"
 #include "ui/settings/presets.h"
 #include "ui/settings/run_settings.h"
+#include "ui/settings/output_format_group.h"
 #include "ui/settings/settings_panel.h"
 
 using namespace aqui;
@@ -114,6 +117,57 @@ class SettingsTest : public QObject {
     auto* bits = panel.findChild<QComboBox*>("bits");
     bits->setCurrentIndex(bits->findData(8));
     QCOMPARE(panel.settings().output, QString("/models/dit-int8.safetensors"));
+  }
+
+  // Issue 10: after an edit of the path, INT4 -> INT8 still wrote demo-int4, even after a restart.
+  void outputNameFollowsTheSettingsUnlessTypedForThisModel() {
+    auto* panel = new SettingsPanel;
+    panel->setModelPath("/models/dit.safetensors");
+    auto* bits = panel->findChild<QComboBox*>("bits");
+    auto* output = panel->findChild<QLineEdit*>("output");
+    QVERIFY(output);
+    auto type = [&](const QString& text) {
+      output->selectAll();
+      QTest::keyClicks(output, text);
+    };
+    // Another folder, the suggested name: the name keeps following the bits, in that folder.
+    type("/out/dit-int4.safetensors");
+    bits->setCurrentIndex(bits->findData(8));
+    QCOMPARE(panel->settings().output, QString("/out/dit-int8.safetensors"));
+    // A name of one's own stays, whatever the bits; its extension follows the format.
+    type("/out/mine.safetensors");
+    bits->setCurrentIndex(bits->findData(2));
+    QCOMPARE(panel->settings().output, QString("/out/mine.safetensors"));
+    auto pickFormat = [](SettingsPanel* p, OutputFormat f) {
+      auto* box = p->findChild<QComboBox*>("outputFormat");
+      box->setCurrentIndex(box->findData(int(f)));
+    };
+    pickFormat(panel, OutputFormat::Gguf);
+    QCOMPARE(panel->settings().output, QString("/out/mine.gguf"));
+
+    // After a restart (the settings saved and loaded), the same model keeps that name...
+    QSettings store(QDir(QDir::tempPath()).filePath("aq-settings-test.ini"), QSettings::IniFormat);
+    store.clear();
+    panel->settings().save(store);
+    delete panel;
+    SettingsPanel again;
+    again.setSettings(RunSettings::load(store));
+    again.setModelPath("/models/dit.safetensors");
+    QCOMPARE(again.settings().output, QString("/out/mine.gguf"));
+    // ...and another model gets its own name, in the chosen folder.
+    again.setModelPath("/models/flux.safetensors");
+    QCOMPARE(again.settings().output, QString("/out/flux-q4_k.gguf"));
+    auto* bitsAgain = again.findChild<QComboBox*>("bits");
+    pickFormat(&again, OutputFormat::Packed);
+    bitsAgain->setCurrentIndex(bitsAgain->findData(8));
+    QCOMPARE(again.settings().output, QString("/out/flux-int8.safetensors"));
+    // Back in the model's own folder: outputs go next to the model again.
+    auto* outAgain = again.findChild<QLineEdit*>("output");
+    outAgain->selectAll();
+    QTest::keyClicks(outAgain, "/models/flux-int8.safetensors");
+    bitsAgain->setCurrentIndex(bitsAgain->findData(4));
+    again.setModelPath("/models/dit.safetensors");
+    QCOMPARE(again.settings().output, QString("/models/dit-int4.safetensors"));
   }
 
   void recentFilesAreCappedAndDeduplicated() {

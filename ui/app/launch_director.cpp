@@ -2,14 +2,18 @@
 
 #include <QApplication>
 #include <QIcon>
+#include <QPainter>
 #include <QPixmap>
 #include <QTimer>
 #include <cstdio>
 
 #include "ui/compare/comparison_view.h"
+#include "ui/help/help_controller.h"
+#include "ui/help/manual_window.h"
 #include "ui/job/job_controller.h"
 #include "ui/main_window.h"
 #include "ui/model/quantized_model_bar.h"
+#include "ui/rules/rule_editor.h"
 #include "ui/settings/settings_panel.h"
 
 // Resources live in the static aq_ui library; the linker keeps them only when referenced, and
@@ -45,6 +49,13 @@ void LaunchDirector::start() {
     s.ggml_type = opts_.ggmlType;
     window_->settingsPanel()->setSettings(s);
   }
+  if (!opts_.rules.isEmpty()) {  // like adding them in Settings ▸ Per-layer rules
+    RunSettings s = window_->settingsPanel()->settings();
+    s.rules = opts_.rules;
+    window_->settingsPanel()->setSettings(s);
+  }
+  if (opts_.manual)
+    if (auto* help = window_->findChild<HelpController*>()) help->showManual();
   connect(window_, &MainWindow::modelLoaded, this, &LaunchDirector::onModelLoaded);
   connect(window_, &MainWindow::modelFailed, this, [this] {
     if (!opts_.screenshot.isEmpty()) screenshotSoon();  // document the error view too
@@ -60,6 +71,7 @@ void LaunchDirector::start() {
 }
 
 void LaunchDirector::onModelLoaded() {
+  if (!opts_.rules.isEmpty()) window_->settingsPanel()->rules()->reveal();  // rules asked for are shown
   if (!opts_.compareWith.isEmpty() && window_->quantizedBar()->isVisibleTo(window_)) {
     if (!opts_.screenshot.isEmpty()) {
       connect(window_->quantizedBar(), &QuantizedModelBar::compared, this, &LaunchDirector::screenshotSoon);
@@ -91,7 +103,12 @@ void LaunchDirector::screenshotSoon() {
 
 void LaunchDirector::takeScreenshot() {
   done_ = true;
-  const QPixmap shot = window_->grab();
+  QPixmap shot = window_->grab();
+  // The manual is a window of its own: drawn over the main window where it stands on screen.
+  if (auto* help = window_->findChild<HelpController*>(); help && help->manual() && help->manual()->isVisible()) {
+    QPainter p(&shot);
+    p.drawPixmap(help->manual()->geometry().topLeft() - window_->geometry().topLeft(), help->manual()->grab());
+  }
   if (shot.save(opts_.screenshot, "PNG"))
     std::fprintf(stderr, "arrowquant: screenshot %dx%d saved to %s\n", shot.width(), shot.height(),
                  qPrintable(opts_.screenshot));

@@ -4,6 +4,7 @@
 #include <QFileInfo>
 #include <cstdlib>
 
+#include "plan/plan.h"
 #include "quant/scheme_traits.h"
 #include "ui/settings/output_format.h"
 
@@ -26,12 +27,17 @@ ParseOutcome parseLaunchOptions(const QStringList& args, LaunchOptions& out, QSt
   const QCommandLineOption type("type", "Write GGUF with this ggml type (q8_0, q4_k, q3_k, ...).", "T");
   const QCommandLineOption compareWith("compare-with",
                                        "The model is a quantized file: compare it with this original.", "ORIGINAL");
+  const QCommandLineOption rule("rule",
+                                "A per-layer rule, as arrowquant-cli's --rule: REGEX=BITS[:GROUP], REGEX=keep or, "
+                                "for GGUF, REGEX=TYPE (repeatable; first match wins; replaces the saved rules).",
+                                "SPEC");
+  const QCommandLineOption manual("manual", "Open the manual (Help > Manual, F1) at start.");
   QCommandLineOption shot("screenshot", "Save a PNG of the window, then quit.", "FILE");
   QCommandLineOption shotAfter("screenshot-after-ms", "Delay before the screenshot.", "MS", "0");
   QCommandLineOption shotAt("screenshot-at-progress", "Take it when a run passes this fraction.", "F");
   QCommandLineOption stay("screenshot-stay", "Keep running after the screenshot.");
   for (QCommandLineOption* o : {&shot, &shotAfter, &shotAt, &stay}) o->setFlags(QCommandLineOption::HiddenFromHelp);
-  p.addOptions({help, version, demo, run, compare, compareDemo, theme, size, calibration, type, compareWith, shot, shotAfter, shotAt, stay});
+  p.addOptions({help, version, demo, run, compare, compareDemo, theme, size, calibration, type, compareWith, rule, manual, shot, shotAfter, shotAt, stay});
   p.addPositionalArgument("model", "A .safetensors file, a sharded index, an HDF5 file, a GGUF file or a diffusers folder.",
                           "[model]");
 
@@ -89,8 +95,16 @@ ParseOutcome parseLaunchOptions(const QStringList& args, LaunchOptions& out, QSt
     }
     out.ggmlType = t->name;
   }
+  for (const QString& spec : p.values(rule)) {  // checked by the engine's parser, as the CLI does
+    if (auto r = aq::parse_user_rule(spec.toStdString()); !r) {
+      message = "--rule: " + QString::fromStdString(r.error().reason) + "\n";
+      return ParseOutcome::Error;
+    }
+    out.rules << spec;
+  }
   if (p.isSet(compareWith)) out.compareWith = QFileInfo(p.value(compareWith)).absoluteFilePath();
   if (p.isSet(calibration)) out.calibration = QFileInfo(p.value(calibration)).absoluteFilePath();
+  out.manual = p.isSet(manual);
   out.screenshot = p.value(shot);
   out.screenshotAfterMs = p.value(shotAfter).toInt();
   if (p.isSet(shotAt)) out.screenshotAtProgress = p.value(shotAt).toDouble();

@@ -17,6 +17,8 @@ struct LaunchOptions {
   QString calibration;           // calibration file for the runs (Settings ▸ Calibration)
   QString ggmlType;              // GGUF output with this ggml type (Settings ▸ Output format)
   QString compareWith;           // a quantized model opened: compare it with this original
+  bool manual = false;           // open the manual (Help ▸ Manual) at start
+  QStringList rules;             // --rule REGEX=BITS[:GROUP]|keep|TYPE, in order: the per-layer rules
   // Self-screenshots, for documentation (hidden from --help).
   QString screenshot;             // PNG path; the window grabs itself
   int screenshotAfterMs = 0;      // delay after the trigger

@@ -79,9 +79,9 @@ int intervalsFor(double pixels, double labelPixels) {
   return std::clamp(int(pixels / labelPixels), 2, 10);
 }
 
-LogAxisFit fitLogRange(double lo, double hi) {
+LogAxisFit fitLogRange(double lo, double hi, double floor) {
   LogAxisFit f;
-  lo = std::max(lo, kLogAxisFloor);
+  lo = std::max(lo, floor);
   hi = std::max(hi, lo);
   f.lo = std::pow(10.0, std::floor(std::log10(lo) + 1e-9));
   f.hi = std::pow(10.0, std::ceil(std::log10(hi) - 1e-9));

@@ -44,8 +44,9 @@ struct LogAxisFit {
   double lo = 0.1, hi = 100;
   QString format = "%g";
 };
-/// `lo` is raised to kLogAxisFloor at least: "%g" stays plain down to there.
-LogAxisFit fitLogRange(double lo, double hi);
 constexpr double kLogAxisFloor = 1e-4;
+/// `lo` is raised to `floor` at least: "%g" stays plain down to kLogAxisFloor, and below it
+/// prints powers of ten as "1e-05".
+LogAxisFit fitLogRange(double lo, double hi, double floor = kLogAxisFloor);
 
 }  // namespace aqui

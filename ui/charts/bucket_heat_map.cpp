@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "ui/charts/bucket_heat_map_painter.h"
+#include "ui/charts/chart_help.h"
 #include "ui/charts/chart_rendering.h"
 #include "ui/charts/chart_maximiser.h"
 #include "ui/charts/chart_save_button.h"
@@ -53,6 +54,7 @@ class HeatMapCanvas : public QWidget {
 
 BucketHeatMap::BucketHeatMap(QWidget* parent) : ChartPanel(parent), canvas_(new HeatMapCanvas(this)) {
   setObjectName("timestepHeatMap");
+  setWhatsThis(chartWhatsThis(key()));  // Help ▸ What's This?: what it plots, how to read it
   canvas_->setToolTip(QString());  // the cells give their own tooltips
   auto* controls = new QHBoxLayout;
   controls->setContentsMargins(4, 0, 4, 0);

@@ -9,15 +9,16 @@
 #include "ui/charts/accuracy_chart.h"
 #include "ui/charts/bucket_heat_map.h"
 #include "ui/charts/memory_chart.h"
+#include "ui/charts/pareto_chart.h"
 #include "ui/charts/speed_chart.h"
 #include "ui/util/format.h"
 
 namespace aqui {
 
 namespace {
-// Four charts need this much width each to stay legible side by side; below it, a calibrated
-// run shows the two per-layer charts (what calibration is about) and folds memory and speed
-// away until the panel is wide enough again.
+// Each chart needs this much width to stay legible side by side; below it, a calibrated or
+// budgeted run shows the accuracy chart and its own charts (what the run is about) and folds
+// memory and speed away until the panel is wide enough again.
 constexpr int kMinWidthOfFour = 220;
 }  // namespace
 
@@ -26,15 +27,18 @@ LiveChartsPanel::LiveChartsPanel(QWidget* parent)
       memory_(new MemoryChart),
       accuracy_(new AccuracyChart),
       speed_(new SpeedChart),
-      heatMap_(new BucketHeatMap) {
+      heatMap_(new BucketHeatMap),
+      pareto_(new ParetoChart) {
   splitter_ = new QSplitter(Qt::Horizontal);
   splitter_->setObjectName("liveChartsSplitter");
   splitter_->addWidget(memory_);
   splitter_->addWidget(accuracy_);
   splitter_->addWidget(speed_);
-  splitter_->addWidget(heatMap_);  // last, so a layout saved before it existed still applies
+  splitter_->addWidget(heatMap_);  // after the first three, so a layout saved before it existed still applies
+  splitter_->addWidget(pareto_);   // likewise
   splitter_->setChildrenCollapsible(false);
   heatMap_->hide();
+  pareto_->hide();
   note_ = new QLabel;
   note_->setObjectName("liveChartsNote");
   note_->setForegroundRole(QPalette::PlaceholderText);
@@ -51,6 +55,7 @@ LiveChartsPanel::LiveChartsPanel(QWidget* parent)
 std::vector<ChartPanel*> LiveChartsPanel::charts() const {
   std::vector<ChartPanel*> c = {memory_, accuracy_, speed_};
   if (!heatMap_->isEmpty()) c.push_back(heatMap_);
+  if (!pareto_->isEmpty()) c.push_back(pareto_);
   return c;
 }
 
@@ -61,6 +66,7 @@ void LiveChartsPanel::startRun(const QString& runLabel, const QString& calibrati
   accuracy_->clear();
   speed_->clear();
   heatMap_->clear();
+  pareto_->clear();
   const auto it = bucketEdges_.find(calibrationFile);
   heatMap_->setBucketEdges(it == bucketEdges_.end() ? std::vector<int64_t>{} : it->second);
   arrange();
@@ -72,6 +78,7 @@ void LiveChartsPanel::clear() {
 }
 
 void LiveChartsPanel::apply(const EventBatch& b) {
+  if (b.plan && b.plan->budget) showBudget(*b.plan->budget);  // known as soon as the job has planned
   if (!b.memory.empty()) memory_->addSamples(b.memory);
   if (!b.tensors.empty()) {
     accuracy_->addResults(label_, b.tensors);
@@ -88,6 +95,14 @@ void LiveChartsPanel::showRun(const QString& runLabel, const aq::JobResult& r) {
   accuracy_->addResults(runLabel, r.tensors);
   speed_->addResults(r.tensors);
   heatMap_->addResults(r.tensors);
+  if (r.budget) showBudget(*r.budget);
+  arrange();
+}
+
+void LiveChartsPanel::showBudget(const aq::BudgetSummary& budget) {
+  // The main window themes the charts that have data; this one may have had none until now.
+  pareto_->setDarkTheme(memory_->darkTheme());
+  pareto_->setBudget(budget);
   arrange();
 }
 
@@ -104,25 +119,29 @@ void LiveChartsPanel::resizeEvent(QResizeEvent* e) {
 
 void LiveChartsPanel::arrange() {
   const bool heat = !heatMap_->isEmpty();
-  const bool compact = heat && width() < 4 * kMinWidthOfFour;
-  if (!heat) {
+  const bool pareto = !pareto_->isEmpty();
+  const int shown = 3 + heat + pareto;
+  const bool compact = shown > 3 && width() < shown * kMinWidthOfFour;
+  if (compact) {
+    note_->setText("Memory and speed charts are folded away at this width: widen the window to see them.");
+    note_->setToolTip(QString("%1 charts need about %2 pixels side by side.").arg(shown).arg(shown * kMinWidthOfFour));
+  } else if (!heat) {
     note_->setText(calibration_.isEmpty() ? "Timestep heat map: needs a calibration file (Settings ▸ Calibration)."
                                           : "Timestep heat map: waiting for the first calibrated layer…");
     note_->setToolTip("With a calibration file, a run measures each layer's output error per timestep\n"
                       "bucket, drawn here as a heat map beside the other charts.");
-  } else if (compact) {
-    note_->setText("Memory and speed charts are folded away at this width: widen the window to see them.");
-    note_->setToolTip("Four charts need about " + QString::number(4 * kMinWidthOfFour) + " pixels side by side.");
   }
   note_->setVisible(!heat || compact);
-  if (heatMap_->isHidden() != heat && memory_->isHidden() == compact) return;  // already arranged
+  if (heatMap_->isHidden() != heat && pareto_->isHidden() != pareto && memory_->isHidden() == compact)
+    return;  // already arranged
   heatMap_->setVisible(heat);
+  pareto_->setVisible(pareto);
   memory_->setVisible(!compact);
   speed_->setVisible(!compact);
   // Equal shares for whatever is shown (hidden charts' entries are ignored).
-  const int n = compact ? 2 : heat ? 4 : 3;
+  const int n = compact ? shown - 2 : shown;
   const int w = std::max(1, splitter_->width() / n);
-  splitter_->setSizes({compact ? 0 : w, w, compact ? 0 : w, heat ? w : 0});
+  splitter_->setSizes({compact ? 0 : w, w, compact ? 0 : w, heat ? w : 0, pareto ? w : 0});
 }
 
 }  // namespace aqui

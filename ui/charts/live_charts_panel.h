@@ -1,8 +1,9 @@
 #pragma once
 // The charts that follow a run as it happens: memory, per-layer accuracy, speed and, for a
 // calibrated run, the output SQNR per layer and timestep bucket (a one-line note stands in for
-// it when the run has no bucket data). Too narrow for four charts, a calibrated run keeps the
-// two per-layer charts.
+// it when the run has no bucket data); for a run under a size budget, the size-versus-error
+// Pareto chart of the allocation. Too narrow for all of them, the panel keeps the accuracy chart
+// and the run-specific ones, and folds memory and speed away.
 #include <QString>
 #include <QWidget>
 #include <cstdint>
@@ -21,6 +22,7 @@ class MemoryChart;
 class AccuracyChart;
 class SpeedChart;
 class BucketHeatMap;
+class ParetoChart;
 
 class LiveChartsPanel : public QWidget {
   Q_OBJECT
@@ -42,10 +44,11 @@ class LiveChartsPanel : public QWidget {
   AccuracyChart* accuracy() const { return accuracy_; }
   SpeedChart* speed() const { return speed_; }
   BucketHeatMap* heatMap() const { return heatMap_; }
+  ParetoChart* pareto() const { return pareto_; }
   /// The one-line note under the charts: what the heat map needs while it has no data, or that
   /// memory and speed are folded away while the panel is too narrow for four charts.
   QLabel* note() const { return note_; }
-  /// The charts to export: the heat map only when it has data.
+  /// The charts to export: the heat map and the Pareto chart only when they have data.
   std::vector<ChartPanel*> charts() const;
   QSplitter* splitter() const { return splitter_; }
 
@@ -54,11 +57,13 @@ class LiveChartsPanel : public QWidget {
 
  private:
   void arrange();  // which charts show, after data or width changed
+  void showBudget(const aq::BudgetSummary& budget);
 
   MemoryChart* memory_;
   AccuracyChart* accuracy_;
   SpeedChart* speed_;
   BucketHeatMap* heatMap_;
+  ParetoChart* pareto_;
   QLabel* note_;
   QSplitter* splitter_;
   QString label_;

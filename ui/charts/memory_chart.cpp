@@ -91,7 +91,8 @@ void MemoryChart::addSamples(const std::vector<aq::MemorySample>& samples) {
 }
 
 void MemoryChart::rescale() {
-  fitAxis(x_, 0, std::max(maxT_, 0.1), true, true);
+  // The time axis ends where the samples do (a 10 ms run is not drawn in a corner of 100 ms).
+  fitAxis(x_, 0, maxT_ > 0 ? maxT_ : 0.1, true, true);
   fitAxis(y_, 0, std::max(peakMiB_ * 1.12, 1.0), true, true);  // headroom for the peak label
 }
 

@@ -19,6 +19,7 @@
 #include <cmath>
 
 #include "ui/charts/axis_fit.h"
+#include "ui/charts/chart_help.h"
 #include "ui/charts/chart_maximiser.h"
 #include "ui/charts/chart_rendering.h"
 #include "ui/charts/chart_save_button.h"
@@ -29,6 +30,7 @@ namespace aqui {
 QtChartPanel::QtChartPanel(const QString& key, const QString& title, QWidget* parent)
     : ChartPanel(parent), key_(key), title_(title), chart_(new QChart) {
   setObjectName(key + "Chart");
+  setWhatsThis(chartWhatsThis(key));  // Help ▸ What's This?: what it plots, how to read it
   fullTitle_ = title;
   chart_->setTitle(title);
   chart_->legend()->setAlignment(Qt::AlignBottom);

@@ -9,6 +9,10 @@
 namespace aqui {
 
 QStringList comparisonHeader();
+/// The file name of the model a run quantized ("demo.safetensors").
+QString runModelName(const aq::JobResult& r);
+/// Empty when every run is of the same model file; else a warning naming the models.
+QString mixedModelsWarning(const std::vector<RunRecord>& runs);
 std::vector<QStringList> comparisonRows(const std::vector<RunRecord>& runs);
 
 }  // namespace aqui

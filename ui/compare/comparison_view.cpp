@@ -19,7 +19,7 @@
 #include "ui/charts/size_error_chart.h"
 #include "ui/compare/comparison_rows.h"
 #include "ui/compare/histogram_service.h"
-#include "ui/compare/run_stats.h"
+#include "report/run_stats.h"
 #include "ui/util/format.h"
 
 namespace aqui {
@@ -72,7 +72,7 @@ ComparisonView::ComparisonView(RunHistory* history, QWidget* parent)
   layerBox_->setInsertPolicy(QComboBox::NoInsert);
   layerBox_->completer()->setFilterMode(Qt::MatchContains);
   layerBox_->completer()->setCompletionMode(QCompleter::PopupCompletion);
-  layerBox_->setMinimumContentsLength(28);
+  layerBox_->setMinimumContentsLength(14);  // long names elide; the popup shows them whole
   auto* histBox = new QWidget;
   auto* histLayout = new QVBoxLayout(histBox);
   histLayout->setContentsMargins(0, 0, 0, 0);
@@ -138,7 +138,7 @@ void ComparisonView::setSource(std::shared_ptr<const aq::ModelSource> source) {
 
 void ComparisonView::addRunItem(const RunRecord& run) {
   const aq::JobResult& r = *run.result;
-  auto* item = new QListWidgetItem(QString("%1 · %2").arg(run.label, formatBytes(r.output_bytes)));
+  auto* item = new QListWidgetItem(QString("%1 · %2 · %3").arg(run.label, runModelName(r), formatBytes(r.output_bytes)));
   item->setData(Qt::UserRole, run.id);
   item->setToolTip(QString("%1\n%2 → %3\nfinished %4")
                        .arg(describeRun(r), qstr(r.config.input.string()),
@@ -177,18 +177,21 @@ void ComparisonView::refresh() {
   std::vector<SizeErrorPoint> points;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     accuracy_->addResults(runs[i].shortLabel, runs[i].result->tensors);
-    const RunStats s = run_stats(*runs[i].result);
+    const aq::RunStats s = aq::run_stats(*runs[i].result);
     points.push_back({runs[i].shortLabel, double(runs[i].result->output_bytes) / 1e6, s.overall.rel_fro_error,
                       s.mean_sqnr_db, int(i)});
   }
   sizeError_->setPoints(points);
   fillTable(runs);
   fillLayers(runs);
-  if (runs.size() < 2)
+  if (runs.size() < 2) {
     note_->setText(runs.empty() ? "Tick two or more runs, or use Run ▸ Compare bit widths."
                                 : "Tick at least one more run to compare.");
-  else
+  } else if (const QString mixed = mixedModelsWarning(runs); !mixed.isEmpty()) {
+    note_->setText("<span style=\"color:#c05a00\"><b>Warning:</b> " + mixed.toHtmlEscaped() + "</span>");
+  } else {
     note_->clear();
+  }
   requestHistogram();
   emit comparisonChanged();
 }
@@ -228,7 +231,7 @@ void ComparisonView::fillLayers(const std::vector<RunRecord>& runs) {
     const RunRecord* lowest = &runs.front();
     for (const auto& r : runs)
       if (r.result->config.plan.scheme.bits < lowest->result->config.plan.scheme.bits) lowest = &r;
-    const RunStats s = run_stats(*lowest->result);
+    const aq::RunStats s = aq::run_stats(*lowest->result);
     for (const auto& t : lowest->result->tensors)
       if (t.name == s.worst_sqnr_layer) layer_ = std::ptrdiff_t(t.index);
   }

@@ -16,9 +16,10 @@ RunQueue::RunQueue(JobController* controller, RunHistory* history, QObject* pare
   connect(controller_, &JobController::finished, this, &RunQueue::onFinished);
 }
 
-bool RunQueue::start(std::vector<aq::JobConfig> configs) {
+bool RunQueue::start(std::vector<aq::JobConfig> configs, std::shared_ptr<const aq::Session> session) {
   if (active_ || controller_->isRunning() || configs.empty()) return false;
   configs_ = std::move(configs);
+  session_ = std::move(session);
   ids_.clear();
   next_ = 0;
   active_ = true;
@@ -37,8 +38,11 @@ void RunQueue::cancel() {
 void RunQueue::startNext() {
   const aq::JobConfig& c = configs_[std::size_t(next_)];
   ++next_;
+  // The job first: the window's preparations for it (the settings disabled, the live tab shown)
+  // then overlap the job's planning instead of delaying it. Its events arrive after them all the same:
+  // they are queued to this thread.
+  controller_->start(c, session_);
   emit jobStarting(next_, int(configs_.size()), c);
-  controller_->start(c);
 }
 
 void RunQueue::onFinished(std::shared_ptr<const aq::JobResult> result) {
@@ -53,6 +57,7 @@ void RunQueue::onFinished(std::shared_ptr<const aq::JobResult> result) {
   // A failure stops the queue too: the next runs would most likely fail the same way.
   if (stop_ || failed_ || next_ >= int(configs_.size())) {
     active_ = false;
+    session_.reset();
     emit finished(ids_, !stop_ && !failed_);
     return;
   }

@@ -10,6 +10,10 @@
 #include "ui/compare/run_history.h"
 #include "ui/settings/run_settings.h"
 
+namespace aq {
+class Session;
+}
+
 namespace aqui {
 
 class JobController;
@@ -19,8 +23,9 @@ class RunQueue : public QObject {
  public:
   RunQueue(JobController* controller, RunHistory* history, QObject* parent = nullptr);
 
-  /// False when a queue is already running.
-  bool start(std::vector<aq::JobConfig> configs);
+  /// Runs `configs` on `session`'s model (null: each config's input); false when a queue is
+  /// already running.
+  bool start(std::vector<aq::JobConfig> configs, std::shared_ptr<const aq::Session> session = nullptr);
   /// Cancels the running job and drops the rest of the queue.
   void cancel();
   bool active() const { return active_; }
@@ -41,6 +46,7 @@ class RunQueue : public QObject {
   JobController* controller_;
   RunHistory* history_;
   std::vector<aq::JobConfig> configs_;
+  std::shared_ptr<const aq::Session> session_;
   std::vector<int> ids_;
   int next_ = 0;
   bool active_ = false;

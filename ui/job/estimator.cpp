@@ -1,6 +1,6 @@
 #include "ui/job/estimator.h"
 
-#include "io/model_source.h"
+#include "job/session.h"
 #include "ui/util/post.h"
 
 namespace aqui {
@@ -11,8 +11,8 @@ Estimator::Estimator(QObject* parent) : QObject(parent) {
   connect(&debounce_, &QTimer::timeout, this, &Estimator::launch);
 }
 
-void Estimator::setSource(std::shared_ptr<const aq::ModelSource> source) {
-  source_ = std::move(source);
+void Estimator::setSession(std::shared_ptr<const aq::Session> session) {
+  session_ = std::move(session);
   plan_.reset();
   ++generation_;
 }
@@ -32,7 +32,7 @@ void Estimator::setPaused(bool paused) {
 }
 
 void Estimator::launch() {
-  if (!source_ || !plan_ || paused_) return;
+  if (!session_ || !plan_ || paused_) return;
   // One measurement at a time: a request made meanwhile is launched when this one lands.
   if (running_) return;
   running_ = true;
@@ -41,8 +41,8 @@ void Estimator::launch() {
   emit measuring();
   runInPool(
       this,
-      [source = source_, plan = *plan_, threads = threads_] {
-        return aq::estimate_run(*source, plan, threads);
+      [session = session_, plan = *plan_, threads = threads_] {
+        return session->estimate(plan, threads);
       },
       [this, gen](aq::RunEstimate est) {
         running_ = false;

@@ -1,7 +1,7 @@
 #pragma once
 // The "before you run" figures. Size and bits per weight come from the plan, exactly and at once;
-// the time is measured by aq::estimate_run on a sample of the model, on a pool thread, debounced
-// while the user is still changing settings and held back while a job is running.
+// the time is measured by aq::Session::estimate on a sample of the held model, on a pool thread,
+// debounced while the user is still changing settings and held back while a job is running.
 #include <QObject>
 #include <QTimer>
 #include <memory>
@@ -11,7 +11,7 @@
 #include "plan/plan.h"
 
 namespace aq {
-class ModelSource;
+class Session;
 }
 
 namespace aqui {
@@ -21,7 +21,7 @@ class Estimator : public QObject {
  public:
   explicit Estimator(QObject* parent = nullptr);
 
-  void setSource(std::shared_ptr<const aq::ModelSource> source);
+  void setSession(std::shared_ptr<const aq::Session> session);
   /// A new plan to time; supersedes any earlier request.
   void request(const aq::Plan& plan, int threads);
   /// While paused (a job runs) requests wait; resuming runs the latest one.
@@ -37,7 +37,7 @@ class Estimator : public QObject {
  private:
   void launch();
 
-  std::shared_ptr<const aq::ModelSource> source_;
+  std::shared_ptr<const aq::Session> session_;
   std::optional<aq::Plan> plan_;
   int threads_ = 0;
   quint64 generation_ = 0;

@@ -3,6 +3,7 @@
 #include <QThread>
 #include <algorithm>
 
+#include "job/session.h"
 #include "ui/job/coalescing_observer.h"
 
 namespace aqui {
@@ -14,21 +15,25 @@ JobController::JobController(QObject* parent) : QObject(parent) {
 
 JobController::~JobController() { stopAndWait(); }
 
-bool JobController::start(const aq::JobConfig& config) {
+bool JobController::start(const aq::JobConfig& config, std::shared_ptr<const aq::Session> session) {
   if (thread_) return false;
   const quint64 job = ++job_;
   cancel_.reset();
   deliveries_ = 0;
-  sinceDrain_.invalidate();
+  sinceDrain_.start();  // the first delivery is paced too: a short run costs the GUI one update
+  pacer_.reset();
   // The poke runs on the worker thread; the queued call lands on this (GUI) thread.
   observer_ = std::make_shared<CoalescingObserver>([this, job] {
     QMetaObject::invokeMethod(this, [this, job] { scheduleDrain(job); }, Qt::QueuedConnection);
   });
   auto observer = observer_;
-  aq::JobConfig background = config;
-  background.worker_nice = 10;  // the job's threads give way to the GUI thread on a busy machine
-  thread_ = QThread::create([this, job, config = background, observer] {
-    auto result = std::make_shared<const aq::JobResult>(aq::run_job(config, *observer, cancel_));
+  // The job's threads keep the priority the CLI's have (no worker_nice): niced, they gave way not
+  // only to the GUI thread but to every other process, and a GUI run on a busy machine took
+  // several times the CLI's. The GUI thread stays responsive without it: it sleeps between deliveries,
+  // so the scheduler runs it as soon as it wakes, and the DeliveryPacer keeps its work small.
+  thread_ = QThread::create([this, job, config, observer, session = std::move(session)] {
+    auto result = std::make_shared<const aq::JobResult>(session ? session->run(config, *observer, cancel_)
+                                                                : aq::run_job(config, *observer, cancel_));
     QMetaObject::invokeMethod(this, [this, job, result] { workerDone(job, result); },
                               Qt::QueuedConnection);
   });
@@ -53,8 +58,7 @@ void JobController::stopAndWait() {
 
 void JobController::scheduleDrain(quint64 job) {
   if (job != job_ || drainTimer_.isActive()) return;
-  const qint64 since = sinceDrain_.isValid() ? sinceDrain_.elapsed() : kDeliveryIntervalMs;
-  drainTimer_.start(int(std::max<qint64>(0, kDeliveryIntervalMs - since)));
+  drainTimer_.start(int(std::max<qint64>(0, pacer_.intervalMs() - sinceDrain_.elapsed())));
 }
 
 void JobController::drain() {
@@ -62,6 +66,7 @@ void JobController::drain() {
   EventBatch batch = observer_->take();
   sinceDrain_.restart();
   if (batch.empty()) return;
+  pacer_.delivered();
   ++deliveries_;
   emit batchReady(batch);
 }

@@ -36,7 +36,26 @@ ProgressStatus::ProgressStatus(QWidget* parent) : QWidget(parent) {
   finish({});
 }
 
+namespace {
+
+// QProgressBar::setValue() repaints at once, synchronously, when its text changes (and showing
+// the bar lays out and repaints the status bar). With updates held off meanwhile, the changes are
+// painted later in the window's one repaint pass, and take no time from the job now.
+class DeferredPaint {
+ public:
+  explicit DeferredPaint(QWidget* w) : w_(w) { w_->setUpdatesEnabled(false); }
+  ~DeferredPaint() { w_->setUpdatesEnabled(true); }  // schedules the repaint
+  DeferredPaint(const DeferredPaint&) = delete;
+  DeferredPaint& operator=(const DeferredPaint&) = delete;
+
+ private:
+  QWidget* w_;
+};
+
+}  // namespace
+
 void ProgressStatus::start(const QString& what) {
+  const DeferredPaint later(this);
   what_->setText(what);
   bar_->setValue(0);
   bar_->setVisible(true);
@@ -46,6 +65,7 @@ void ProgressStatus::start(const QString& what) {
 }
 
 void ProgressStatus::update(const aq::Progress& p) {
+  const DeferredPaint later(this);
   bar_->setValue(int(p.fraction() * 1000.0));
   layer_->setText(QString("layer %1/%2").arg(p.tensors_done).arg(p.tensors_total));
   speed_->setText(QString("%1 MB/s").arg(p.mb_per_s, 0, 'f', 1));

@@ -15,13 +15,15 @@
 namespace aqui {
 
 QString planText(const aq::TensorPlan& p) {
-  if (p.quantized() && p.scheme.is_ggml()) return qstr(p.scheme.describe());  // "q4_k"; why, in the tooltip
+  // A per-layer rule's choice says so; which rule, in the tooltip.
+  const QString byRule = p.user_rule ? QString(" · user rule") : QString();
+  if (p.quantized() && p.scheme.is_ggml()) return qstr(p.scheme.describe()) + byRule;  // "q4_k"; why, in the tooltip
   if (p.quantized()) {
     const auto& s = p.scheme;
     QString text = QString("INT%1 ").arg(s.bits) +
                    (s.group_size ? QString("g%1").arg(s.group_size) : QString("channel"));
     if (s.symmetric) text += " sym";
-    return text;
+    return text + byRule;
   }
   return "float: " + qstr(p.reason);
 }
@@ -62,13 +64,28 @@ void LayerTableModel::setStoredModel(const aq::LogicalModel& model) {
 }
 
 void LayerTableModel::setPlan(const aq::Plan& plan) {
+  for (auto& r : rows_) r.predicted_sqnr_db.reset();
   for (const auto& tp : plan.tensors)
     if (tp.index < rows_.size()) rows_[tp.index].plan = tp;
-  if (!rows_.empty()) emit dataChanged(index(0, PlanCol), index(rowCount() - 1, PlanCol));
+  if (!rows_.empty()) emit dataChanged(index(0, PlanCol), index(rowCount() - 1, Sqnr));
+}
+
+void LayerTableModel::setPredicted(const aq::RunEstimate& estimate) {
+  for (auto& r : rows_) r.predicted_sqnr_db.reset();
+  for (const auto& q : estimate.quality)
+    if (q.index < rows_.size()) rows_[q.index].predicted_sqnr_db = aq::metrics_from(q.sums).sqnr_db;
+  if (!rows_.empty()) emit dataChanged(index(0, Sqnr), index(rowCount() - 1, Sqnr));
+}
+
+void LayerTableModel::setVerified(const aq::RunVerification& verification) {
+  for (auto& r : rows_) r.verified.reset();
+  for (const auto& t : verification.tensors)
+    if (t.index < rows_.size()) rows_[t.index].verified = t;
+  if (!rows_.empty()) emit dataChanged(index(0, Sqnr), index(rowCount() - 1, Sqnr));
 }
 
 void LayerTableModel::clearResults() {
-  for (auto& r : rows_) r.result.reset();
+  for (auto& r : rows_) r.result.reset(), r.verified.reset();
   results_ = 0;
   if (!rows_.empty()) emit dataChanged(index(0, Cosine), index(rowCount() - 1, Time));
 }
@@ -133,7 +150,10 @@ QVariant LayerTableModel::display(const Row& r, int column) const {
       if (stored_ && r.plan) return r.plan->quantized() ? qstr(r.plan->scheme.describe()) : qstr(r.plan->reason.substr(10));
       return r.plan ? planText(*r.plan) : QString();
     case Cosine: return q ? formatCosine(res->metrics.cosine) : QVariant();
-    case Sqnr: return q ? formatDb(res->metrics.sqnr_db) : QVariant();
+    case Sqnr:
+      if (q && r.verified) return formatDb(res->metrics.sqnr_db) + (r.verified->matches ? " ✓" : " ✗");
+      if (q) return formatDb(res->metrics.sqnr_db);
+      return !res && r.predicted_sqnr_db ? "≈ " + formatDb(*r.predicted_sqnr_db) : QVariant();
     case RelError: return q ? formatPercent(res->metrics.rel_fro_error) : QVariant();
     case Bpw: return res ? QString::number(res->bits_per_weight, 'f', 2) : QVariant();
     case Time:  // a comparison with the original measures no time per tensor
@@ -157,7 +177,10 @@ QVariant LayerTableModel::sortKey(const Row& r, int column) const {
       if (!r.plan->quantized()) return 99.0;
       return r.info.numel() ? 8.0 * double(r.plan->layout.total_bytes()) / double(r.info.numel()) : 0.0;
     case Cosine: return q ? res->metrics.cosine : kNone;
-    case Sqnr: return q ? (std::isfinite(res->metrics.sqnr_db) ? res->metrics.sqnr_db : 1e299) : kNone;
+    case Sqnr: {
+      const std::optional<double> db = q ? std::optional<double>(res->metrics.sqnr_db) : res ? std::nullopt : r.predicted_sqnr_db;
+      return db ? (std::isfinite(*db) ? *db : 1e299) : kNone;
+    }
     case RelError: return q ? res->metrics.rel_fro_error : kNone;
     case Bpw: return res ? res->bits_per_weight : kNone;
     case Time: return res ? res->seconds : kNone;
@@ -183,6 +206,21 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const {
         return r.plan->quantized() ? qstr(r.plan->scheme.describe() + " — " + r.plan->reason)
                                    : qstr("Kept in float: " + r.plan->reason);
       if (index.column() == Name) return qstr(r.info.name);
+      if (index.column() == Sqnr && r.result && r.verified)
+        return QString("Read back from the written file: %1 (the run measured %2)")
+            .arg(formatDb(r.verified->read_back_db), formatDb(r.result->metrics.sqnr_db));
+      if (index.column() == Sqnr && !r.result && r.predicted_sqnr_db)
+        return QString("Predicted before the run from a sample of this tensor's rows (plain rounding)");
+      return {};
+    case Qt::FontRole:
+      if (index.column() == Sqnr && r.result && r.verified)
+        return QString("Read back from the written file: %1 (the run measured %2)")
+            .arg(formatDb(r.verified->read_back_db), formatDb(r.result->metrics.sqnr_db));
+      if (index.column() == Sqnr && !r.result && r.predicted_sqnr_db) {
+        QFont italic;
+        italic.setItalic(true);
+        return italic;
+      }
       return {};
     case Qt::ForegroundRole:
       // Tensors kept in float are shown muted: the interesting rows are the quantized ones.

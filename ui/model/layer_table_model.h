@@ -5,7 +5,9 @@
 #include <optional>
 #include <vector>
 
+#include "job/estimate.h"
 #include "job/job.h"
+#include "job/verify_run.h"
 #include "tensor/tensor_info.h"
 
 namespace aq {
@@ -27,12 +29,19 @@ class LayerTableModel : public QAbstractTableModel {
     aq::TensorInfo info;
     std::optional<aq::TensorPlan> plan;
     std::optional<aq::TensorResult> result;
+    std::optional<double> predicted_sqnr_db;  // from the estimate's sample, until a result arrives
+    std::optional<aq::RunVerification::Tensor> verified;  // the written file read back (Verify)
   };
 
   using QAbstractTableModel::QAbstractTableModel;
 
   void setSource(const aq::ModelSource* source);  // nullptr clears
+  /// A new plan: its column changes, and the predicted figures of the previous one are dropped.
   void setPlan(const aq::Plan& plan);
+  /// The estimate's predicted SQNR per tensor, shown ("≈ 21.2 dB", muted) where no result is.
+  void setPredicted(const aq::RunEstimate& estimate);
+  /// Marks each result with what the written file read back gave (✓ or ✗ beside its SQNR).
+  void setVerified(const aq::RunVerification& verification);
   /// A quantized file opened read-only: one row per tensor as its user knows it, the plan column
   /// ("Stored as") giving the type it is stored with. setSource() leaves this mode.
   void setStoredModel(const aq::LogicalModel& model);

@@ -1,5 +1,6 @@
 #pragma once
-// The layer table with its filter box. Selecting a row announces the tensor (for the histogram).
+// The layer table with its filter box. Selecting a row announces the tensor (for the histogram);
+// right-click adds per-layer rules (ui/rules/layer_rule_menu.h).
 #include <QWidget>
 #include <cstddef>
 

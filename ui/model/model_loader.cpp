@@ -6,6 +6,7 @@
 #include "io/logical_model.h"
 #include "io/model_source.h"
 #include "io/packed_format.h"
+#include "job/session.h"
 #include "job/source_checks.h"
 #include "ui/util/format.h"
 #include "ui/util/post.h"
@@ -15,7 +16,7 @@ namespace {
 
 struct Outcome {
   QString path;
-  std::shared_ptr<const aq::ModelSource> source;
+  std::shared_ptr<const aq::Session> session;
   std::shared_ptr<const aq::LogicalModel> quantized;  // a quantized file, opened read-only
   QString error;
 };
@@ -47,7 +48,9 @@ Outcome openPath(const std::filesystem::path& p) {
     o.error = qstr(s.error().message());
     return o;
   }
-  o.source = std::shared_ptr<const aq::ModelSource>(std::move(r.value()));
+  auto session = aq::Session::adopt(std::move(r.value()));
+  if (session) o.session = std::make_shared<const aq::Session>(std::move(session.value()));
+  else o.error = qstr(session.error().message());
   return o;
 }
 
@@ -62,7 +65,7 @@ void ModelLoader::open(const QString& path) {
       [this, gen](Outcome o) {
         if (gen != generation_) return;
         busy_ = false;
-        if (o.source) emit loaded(o.path, o.source);
+        if (o.session) emit loaded(o.path, o.session);
         else if (o.quantized) emit loadedQuantized(o.path, o.quantized);
         else emit failed(o.path, o.error);
       });
@@ -83,7 +86,7 @@ void ModelLoader::openDemo() {
       [this, gen](Outcome o) {
         if (gen != generation_) return;
         busy_ = false;
-        if (o.source) emit loaded(o.path, o.source);
+        if (o.session) emit loaded(o.path, o.session);
         else emit failed(o.path, o.error);
       });
 }

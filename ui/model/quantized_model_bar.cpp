@@ -9,7 +9,7 @@
 #include <map>
 
 #include "io/logical_model.h"
-#include "ui/compare/run_stats.h"
+#include "report/run_stats.h"
 #include "ui/util/format.h"
 
 namespace aqui {
@@ -60,7 +60,7 @@ QuantizedModelBar::QuantizedModelBar(QWidget* parent)
     asRun.tensors = r->results;
     for (const auto& t : r->results)
       if (t.quantized()) asRun.quantized_error_sums.merge(t.error_sums);
-    const RunStats s = run_stats(asRun);
+    const aq::RunStats s = aq::run_stats(asRun);
     status_->setText(QString("Compared with %1: %2 tensors measured, mean SQNR %3, worst %4 (%5), "
                              "whole-model rel. error %6")
                          .arg(QFileInfo(r->original).fileName())

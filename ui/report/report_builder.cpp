@@ -7,7 +7,7 @@
 #include "sys/machine.h"
 #include "ui/charts/chart_exporter.h"
 #include "ui/compare/comparison_rows.h"
-#include "ui/compare/run_stats.h"
+#include "report/run_stats.h"
 #include "ui/util/format.h"
 
 namespace aqui {
@@ -23,7 +23,7 @@ std::string num(double v, int prec) { return sstr(QString::number(v, 'f', prec))
 
 aq::ReportTable summaryTable(const RunRecord& run) {
   const aq::JobResult& r = *run.result;
-  const RunStats s = run_stats(r);
+  const aq::RunStats s = aq::run_stats(r);
   aq::ReportTable t;
   t.title = "Totals";
   t.header = {"Figure", "Value"};
@@ -119,14 +119,25 @@ aq::ReportDocument buildReport(const ReportRequest& req) {
       for (std::size_t i = 0; i < rows.size() && i < other.size(); ++i)
         if (other[i].second != rows[i].second) differ.insert(rows[i].first);
     }
-    for (auto& [k, v] : rows)
-      if (differ.count(k)) v = "(differs, see the table)";
+    // A setting the runs do not share lists each run's value.
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (!differ.count(rows[i].first)) continue;
+      std::string each;
+      for (const auto& run : req.runs) {
+        const auto other = settingsRows(*run.result);
+        each += (each.empty() ? "" : "; ") + sstr(run.label) + ": " + (i < other.size() ? other[i].second : "?");
+      }
+      rows[i].second = each;
+    }
     doc.settings = rows;
     aq::ReportSection cmp;
     cmp.heading = "Comparison";
-    cmp.paragraphs.push_back(std::to_string(req.runs.size()) + " runs of " + first.config.input.string() +
+    const std::string mixed = sstr(mixedModelsWarning(req.runs));
+    cmp.paragraphs.push_back(std::to_string(req.runs.size()) + " runs" +
+                             (mixed.empty() ? " of " + first.config.input.string() : std::string()) +
                              ", one after the other in the same process (peak memory is the "
                              "process's high-water mark, so it never goes down between runs).");
+    if (!mixed.empty()) cmp.paragraphs.push_back("Warning: " + mixed);
     aq::ReportTable t;
     t.title = "Runs side by side";
     t.header = toStd(comparisonHeader());
@@ -143,7 +154,7 @@ aq::ReportDocument buildReport(const ReportRequest& req) {
       aq::ReportImage img;
       img.title = sstr(c->title());
       img.mime = "image/png";
-      const QByteArray png = ChartExporter::pngBytes(*c);
+      const QByteArray png = ChartExporter::pngBytes(*c, req.chartSize, req.chartScale);
       img.bytes.assign(png.constData(), std::size_t(png.size()));
       img.file_name = sstr(c->key()) + ".png";
       charts.images.push_back(std::move(img));

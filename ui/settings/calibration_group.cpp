@@ -33,7 +33,7 @@ void CalibrationGroup::build() {
   file_->setObjectName("calibrationFile");
   file_->setPlaceholderText("none: data-free");
   file_->setToolTip("Calibration file (HDF5, docs/CALIBRATION.md): per weight tensor, the second moment\n"
-                    "of its inputs per timestep bucket. Record one with scripts/calibrate.py.");
+                    "of its inputs per timestep bucket. Record one with scripts/calibrate.py (--calibration FILE).");
   browse_ = new QToolButton;
   browse_->setObjectName("calibrationBrowse");
   browse_->setText("…");
@@ -74,6 +74,26 @@ void CalibrationGroup::build() {
                         "order (--act-order; integer schemes). Often more accurate at 2 and 3 bits.");
   form->addRow(actOrder_);
 
+  weights_ = new QLineEdit;
+  weights_->setObjectName("timestepWeights");
+  weights_->setPlaceholderText("uniform");
+  weights_->setToolTip("How much each timestep bucket counts when the buckets' H are combined, one\n"
+                       "non-negative weight per bucket, e.g. 1,1,1,2,2 (--timestep-weights). Empty: uniform.");
+  form->addRow("Timestep weights", weights_);
+  weightsStatus_ = new QLabel;
+  weightsStatus_->setObjectName("timestepWeightsStatus");
+  weightsStatus_->setWordWrap(true);
+  weightsStatus_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  weightsStatus_->setToolTip("Why the timestep weights cannot be used");
+  weightsStatus_->hide();
+  form->addRow(weightsStatus_);
+
+  noCompensation_ = new QCheckBox("No compensation");
+  noCompensation_->setObjectName("noCompensation");
+  noCompensation_->setToolTip("Round data-free and only measure the output error under the calibration data\n"
+                              "(--no-compensation): the output-error figures without GPTQ, for comparison.");
+  form->addRow(noCompensation_);
+
   connect(browse_, &QToolButton::clicked, this, &CalibrationGroup::browse);
   connect(clear_, &QToolButton::clicked, this, [this] {
     file_->clear();
@@ -86,6 +106,16 @@ void CalibrationGroup::build() {
   connect(actOrder_, &QCheckBox::toggled, this, [this] {
     if (!updating_) emit changed();
   });
+  connect(noCompensation_, &QCheckBox::toggled, this, [this] {
+    if (!updating_) emit changed();
+  });
+  connect(weights_, &QLineEdit::textEdited, this, &CalibrationGroup::showWeightsStatus);
+  connect(weights_, &QLineEdit::editingFinished, this, [this] {
+    showWeightsStatus();
+    if (weights_->text().trimmed() == committedWeights_) return;
+    committedWeights_ = weights_->text().trimmed();
+    if (!updating_) emit changed();
+  });
 }
 
 CalibrationSettings CalibrationGroup::value() const {
@@ -93,6 +123,8 @@ CalibrationSettings CalibrationGroup::value() const {
   s.file = file_->text().trimmed();
   s.damping = damping_->value() / 100.0;
   s.act_order = actOrder_->isChecked();
+  s.timestep_weights = weights_->text().trimmed();
+  s.compensate = !noCompensation_->isChecked();
   return s;
 }
 
@@ -101,7 +133,10 @@ void CalibrationGroup::setValue(const CalibrationSettings& s) {
   file_->setText(s.file);
   damping_->setValue(s.damping * 100.0);
   actOrder_->setChecked(s.act_order);
+  weights_->setText(s.timestep_weights);
+  noCompensation_->setChecked(!s.compensate);
   committed_ = s.file;
+  committedWeights_ = s.timestep_weights.trimmed();
   updating_ = false;
   inspectIfNeeded();
   showStatus();
@@ -145,13 +180,29 @@ void CalibrationGroup::onInspected(const CalibrationSummary& s) {
 
 QString CalibrationGroup::problem() {
   const QString path = file_->text().trimmed();
-  if (path.isEmpty() || !summary_ || summary_->path != path || reading()) return {};
+  if (path.isEmpty()) return {};
+  const QString syntax = value().weightsProblem(0);  // known without the file
+  if (!summary_ || summary_->path != path || reading()) return syntax;
   if (!summary_->current()) {  // changed since it was read: read it again, let the run decide
     inspectIfNeeded();
     showStatus();
-    return {};
+    return syntax;
   }
-  return summary_->error;
+  return summary_->ok() ? value().weightsProblem(summary_->buckets) : summary_->error;
+}
+
+QString CalibrationGroup::weightsText() const { return weightsStatus_->isHidden() ? QString() : weightsStatus_->text(); }
+
+void CalibrationGroup::showWeightsStatus() {
+  // Checked as it is typed: its syntax at once, its count once the file has been read.
+  const auto s = summary();
+  const QString why = file_->text().trimmed().isEmpty() ? QString() : value().weightsProblem(s && s->ok() ? s->buckets : 0);
+  weightsStatus_->setText(why);
+  weightsStatus_->setVisible(!why.isEmpty());
+  const QString style = why.isEmpty() ? QString() : QString("color: %1;").arg(errorTextColor(palette()).name());
+  if (weightsStatus_->styleSheet() != style) weightsStatus_->setStyleSheet(style);
+  // The count the file wants, where the user types.
+  weights_->setPlaceholderText(s && s->ok() && s->buckets > 1 ? QString("uniform (%1 weights)").arg(s->buckets) : QString("uniform"));
 }
 
 std::optional<CalibrationSummary> CalibrationGroup::summary() const {
@@ -165,6 +216,9 @@ void CalibrationGroup::showStatus() {
   const QString path = file_->text().trimmed();
   damping_->setEnabled(!path.isEmpty());
   actOrder_->setEnabled(!path.isEmpty());
+  weights_->setEnabled(!path.isEmpty());
+  noCompensation_->setEnabled(!path.isEmpty());
+  showWeightsStatus();
   // Roles rather than fixed colours, so the line greys with the form while a run locks it; only
   // the error has its own colour.
   QString text;

@@ -4,9 +4,23 @@
 #include <algorithm>
 #include <cmath>
 
+#include "calib/calibration_file.h"
 #include "ui/util/format.h"
 
 namespace aqui {
+
+QString CalibrationSettings::weightsProblem(int buckets) const {
+  const QString text = timestep_weights.trimmed();
+  if (text.isEmpty()) return {};
+  auto w = aq::parse_timestep_weights(sstr(text));  // the CLI's parser, the CLI's rules
+  if (!w) return qstr(w.error().reason).replace("--timestep-weights takes", "Timestep weights take").replace("--timestep-weights", "Timestep weights");
+  if (buckets > 0 && int(w->size()) != buckets)
+    return QString("Timestep weights: %1 given, but the calibration file has %2 bucket%3")
+        .arg(w->size())
+        .arg(buckets)
+        .arg(buckets == 1 ? "" : "s");
+  return {};
+}
 
 aq::CalibrationOptions CalibrationSettings::options() const {
   aq::CalibrationOptions o;
@@ -14,6 +28,10 @@ aq::CalibrationOptions CalibrationSettings::options() const {
   o.file = sstr(file);
   o.gptq.damping = damping;
   o.gptq.act_order = act_order;
+  o.gptq.compensate = compensate;
+  // Weights that do not parse never reach a job: the group refuses the run first (problem()).
+  if (auto w = aq::parse_timestep_weights(sstr(timestep_weights.trimmed())); w && !timestep_weights.trimmed().isEmpty())
+    o.timestep_weights = std::move(*w);
   return o;
 }
 
@@ -22,6 +40,8 @@ void CalibrationSettings::save(QSettings& s) const {
   s.setValue("file", file);
   s.setValue("damping", damping);
   s.setValue("act_order", act_order);
+  s.setValue("timestep_weights", timestep_weights);
+  s.setValue("compensate", compensate);
   s.endGroup();
 }
 
@@ -32,6 +52,8 @@ CalibrationSettings CalibrationSettings::load(QSettings& s) {
   const double d = s.value("damping", c.damping).toDouble();
   if (std::isfinite(d)) c.damping = std::clamp(d, kMinDamping, kMaxDamping);  // a hand-edited file
   c.act_order = s.value("act_order", c.act_order).toBool();
+  c.timestep_weights = s.value("timestep_weights", c.timestep_weights).toString();
+  c.compensate = s.value("compensate", c.compensate).toBool();
   s.endGroup();
   return c;
 }

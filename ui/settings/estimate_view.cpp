@@ -2,6 +2,7 @@
 
 #include <QFormLayout>
 #include <QLabel>
+#include <algorithm>
 #include <map>
 
 #include "ui/util/format.h"
@@ -15,6 +16,12 @@ EstimateView::EstimateView(QWidget* parent) : QGroupBox("Estimate for these sett
   time_ = new QLabel;
   tensors_ = new QLabel;
   types_ = new QLabel;
+  quality_ = new QLabel;
+  quality_->setObjectName("estimateQuality");
+  quality_->setWordWrap(true);
+  quality_->setToolTip("Predicted weight SQNR: the sampled rows' error with these settings (plain rounding; "
+                       "with a calibration file the run compensates on top of it). The layer table's SQNR "
+                       "column shows each tensor's, in italics, until the run replaces it.");
   types_->setObjectName("estimateTypes");
   types_->setWordWrap(true);
   types_->setToolTip("The type of the quantized tensors; a GGUF type falls back to the nearest one "
@@ -22,11 +29,12 @@ EstimateView::EstimateView(QWidget* parent) : QGroupBox("Estimate for these sett
   size_->setObjectName("estimateSize");
   bits_->setObjectName("estimateBits");
   time_->setObjectName("estimateTime");
-  for (QLabel* l : {size_, bits_, time_, tensors_, types_}) l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  for (QLabel* l : {size_, bits_, time_, quality_, tensors_, types_}) l->setTextInteractionFlags(Qt::TextSelectableByMouse);
   time_->setWordWrap(true);
   form->addRow("Output size", size_);
   form->addRow("Bits / weight", bits_);
   form->addRow("Time", time_);
+  form->addRow("Quality", quality_);
   form->addRow("Tensors", tensors_);
   form->addRow("Types", types_);
   // Said before the run, not after it: quantizing that would not make the model smaller.
@@ -40,7 +48,7 @@ EstimateView::EstimateView(QWidget* parent) : QGroupBox("Estimate for these sett
 }
 
 void EstimateView::clear() {
-  for (QLabel* l : {size_, bits_, time_, tensors_, types_}) l->setText("–");
+  for (QLabel* l : {size_, bits_, time_, quality_, tensors_, types_}) l->setText("–");
   warning_->hide();
 }
 
@@ -66,12 +74,25 @@ void EstimateView::showPlan(const aq::Plan& p) {
   types_->setText(parts.isEmpty() ? QString("–") : parts.join(", "));
 }
 
-void EstimateView::showMeasuring() { time_->setText("measuring on a sample…"); }
+void EstimateView::showMeasuring() {
+  time_->setText("measuring on a sample…");
+  quality_->setText("measuring on a sample…");
+}
 
 void EstimateView::showEstimate(const aq::RunEstimate& e) {
   time_->setText(QString("≈ %1  (measured %2 at %3 MB/s)")
                      .arg(formatSeconds(e.seconds), formatBytes(e.sample_bytes))
                      .arg(e.sample_mb_per_s, 0, 'f', 0));
+  if (e.quality.empty()) {
+    quality_->setText("–");
+    return;
+  }
+  const auto worst = std::min_element(e.quality.begin(), e.quality.end(), [](const auto& a, const auto& b) {
+    return aq::metrics_from(a.sums).sqnr_db < aq::metrics_from(b.sums).sqnr_db;
+  });
+  quality_->setText(QString("≈ %1 SQNR, worst layer %2 (%3)")
+                        .arg(formatDb(aq::metrics_from(e.quality_total).sqnr_db),
+                             formatDb(aq::metrics_from(worst->sums).sqnr_db), QString::fromStdString(worst->name)));
 }
 
 QString EstimateView::sizeText() const { return size_->text(); }
@@ -79,5 +100,6 @@ QString EstimateView::warningText() const { return warning_->isVisibleTo(this) ?
 QString EstimateView::bitsText() const { return bits_->text(); }
 QString EstimateView::timeText() const { return time_->text(); }
 QString EstimateView::typesText() const { return types_->text(); }
+QString EstimateView::qualityText() const { return quality_->text(); }
 
 }  // namespace aqui

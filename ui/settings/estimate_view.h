@@ -1,5 +1,6 @@
 #pragma once
-// "What this run will give": output size, bits per weight and time for the current settings.
+// "What this run will give": output size, bits per weight, time and predicted accuracy for the
+// current settings.
 #include <QGroupBox>
 
 #include "job/estimate.h"
@@ -27,6 +28,8 @@ class EstimateView : public QGroupBox {
   QString timeText() const;
   /// "q4_k ×8, q4_1 ×4": the quantized tensors' types (GGUF: with the fallbacks).
   QString typesText() const;
+  /// "≈ 21.2 dB SQNR, worst layer 19.8 dB (name)": predicted from the sample.
+  QString qualityText() const;
 
  private:
   QLabel* size_ = nullptr;
@@ -34,6 +37,7 @@ class EstimateView : public QGroupBox {
   QLabel* time_ = nullptr;
   QLabel* tensors_ = nullptr;
   QLabel* types_ = nullptr;
+  QLabel* quality_ = nullptr;
   QLabel* warning_ = nullptr;  // shown when the output would not be smaller than the input
 };
 

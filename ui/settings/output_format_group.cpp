@@ -21,7 +21,8 @@ OutputFormatGroup::OutputFormatGroup(QWidget* parent) : QGroupBox("Output format
                           "and llama.cpp", Qt::ToolTipRole);
   format_->addItem(formatLabel(OutputFormat::Hdf5), int(OutputFormat::Hdf5));
   format_->setItemData(2, "HDF5, one group per tensor (codes, scales, zeros)", Qt::ToolTipRole);
-  format_->setToolTip("The file format written; the output name's extension follows it");
+  format_->setToolTip("The file format written; the output name's extension follows it (the CLI\n"
+                      "takes the format from -o's extension: .safetensors, .gguf, .h5)");
   form_->addRow("Format", format_);
 
   type_ = new QComboBox;
@@ -29,7 +30,7 @@ OutputFormatGroup::OutputFormatGroup(QWidget* parent) : QGroupBox("Output format
   for (const auto& t : ggufTypeChoices()) type_->addItem(t.label(), t.name);
   type_->setToolTip("The ggml type of the quantized tensors. A tensor whose rows the type's blocks "
                     "do not divide falls back to the nearest type that fits (shown per tensor in "
-                    "the layer table)");
+                    "the layer table; --type T)");
   form_->addRow("GGUF type", type_);
 
   arch_ = new QComboBox;
@@ -38,9 +39,15 @@ OutputFormatGroup::OutputFormatGroup(QWidget* parent) : QGroupBox("Output format
   for (const auto& a : aq::gguf::known_architectures()) arch_->addItem(qstr(a), qstr(a));
   arch_->addItem("none (stable-diffusion.cpp mode)", QString("none"));
   arch_->setToolTip("general.architecture, the name ComfyUI-GGUF loads the model as. Auto takes it "
-                    "from the detected family and leaves it out when the family has none");
+                    "from the detected family and leaves it out when the family has none (--arch NAME)");
   form_->addRow("Architecture", arch_);
 
+  // Long item texts ("none (stable-diffusion.cpp mode)") must not widen the settings dock past
+  // its width: the boxes shrink and elide instead.
+  for (QComboBox* c : {format_, type_, arch_}) {
+    c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    c->setMinimumContentsLength(14);
+  }
   for (QComboBox* c : {format_, type_, arch_})
     connect(c, &QComboBox::currentIndexChanged, this, [this] {
       showRows();

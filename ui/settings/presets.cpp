@@ -90,6 +90,18 @@ QString presetSummary(Preset p) {
   return parts.join(" · ");
 }
 
+QString presetCliArguments(Preset p) {
+  const RunSettings s = applyPreset(p, {});
+  if (s.format == OutputFormat::Gguf) return "-o OUT.gguf --type " + s.ggml_type;
+  QStringList args;
+  args << QString("--bits %1").arg(s.bits)
+       << (s.group_size ? QString("--group-size %1").arg(s.group_size) : QString("--group-size channel"));
+  if (s.symmetric) args << "--symmetric";
+  args << (s.method == aq::Method::Search ? "--method search" : "--method minmax")
+       << (s.mode == aq::Mode::Streaming ? "--mode streaming" : "--mode batch") << QString("--threads %1").arg(s.threads);
+  return args.join(' ');
+}
+
 std::optional<Preset> matchingPreset(const RunSettings& s) {
   for (const auto* list : {&presets(), &ggufPresets()})
     for (const auto& p : *list)

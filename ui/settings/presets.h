@@ -26,6 +26,9 @@ RunSettings applyPreset(Preset p, RunSettings base);
 /// What the preset sets, in words: "INT4 · group 128 · symmetric · range search · streaming · 2 threads",
 /// "GGUF · q4_k · 4.5 bpw".
 QString presetSummary(Preset p);
+/// The arrowquant-cli flags the preset stands for: "--bits 4 --group-size 128 --symmetric ...",
+/// "--type q4_k" (for tooltips and the manual).
+QString presetCliArguments(Preset p);
 /// The preset these settings are exactly, if any (deployment or GGUF).
 std::optional<Preset> matchingPreset(const RunSettings& s);
 

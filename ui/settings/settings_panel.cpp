@@ -4,6 +4,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QEvent>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -21,7 +22,9 @@
 
 #include "io/output_formats.h"
 #include "quant/scheme_traits.h"
+#include "ui/settings/budget_group.h"
 #include "ui/settings/calibration_group.h"
+#include "ui/rules/rule_editor.h"
 #include "ui/settings/output_format_group.h"
 
 namespace aqui {
@@ -49,8 +52,11 @@ void SettingsPanel::build() {
       // "GGUF Q4_K" would crowd the row; the row's own label says GGUF.
       auto* b = new QPushButton(list == &presets() ? p.name : QString(p.name).remove("GGUF "));
       b->setCheckable(true);
+      // Fusion makes a push button at least 80 px wide; the preset rows must fit a narrow dock.
+      b->setMinimumWidth(b->fontMetrics().horizontalAdvance(b->text()) + 24);
       b->setObjectName("preset" + QString(p.name).remove(' '));
-      b->setToolTip(QString("<b>%1</b>: %2<br>Sets %3").arg(p.name, p.purpose, presetSummary(p.id)));
+      b->setToolTip(QString("<b>%1</b>: %2<br>Sets %3<br>CLI: <code>%4</code>")
+                        .arg(p.name, p.purpose, presetSummary(p.id), presetCliArguments(p.id)));
       presetButtons_->addButton(b, int(p.id));
       buttons->addWidget(b);
     }
@@ -77,7 +83,8 @@ void SettingsPanel::build() {
   bits_ = new QComboBox;
   bits_->setObjectName("bits");
   for (const auto& scheme : aq::scheme_table()) bits_->addItem(QString("INT%1").arg(scheme.bits), scheme.bits);
-  bits_->setToolTip("Bits per stored integer code (ArrowQuant packed and HDF5 outputs)");
+  bits_->setToolTip("Bits per stored integer code: fewer bits, a smaller file and more error\n"
+                    "(ArrowQuant packed and HDF5 outputs; --bits 2|3|4|8)");
   form->addRow("Bit width", bits_);
 
   group_ = new QComboBox;
@@ -85,12 +92,13 @@ void SettingsPanel::build() {
   for (int g : kGroupSizes) group_->addItem(QString::number(g), g);
   group_->addItem("per-channel", 0);
   group_->addItem("custom…", kCustomGroup);
-  group_->setToolTip("Consecutive weights of a row that share one scale (and zero point)");
+  group_->setToolTip("Consecutive weights of a row that share one scale (and zero point): smaller groups\n"
+                     "are more accurate and store more scales (--group-size N, or 'channel' for one per row)");
   customGroup_ = new QSpinBox;
   customGroup_->setRange(8, 1 << 16);
   customGroup_->setSingleStep(8);
   customGroup_->setValue(96);
-  customGroup_->setToolTip("Custom group size (at least 8 elements)");
+  customGroup_->setToolTip("Custom group size, at least 8 elements (--group-size N)");
   auto* groupRow = new QHBoxLayout;
   groupRow->addWidget(group_, 1);
   groupRow->addWidget(customGroup_);
@@ -98,8 +106,8 @@ void SettingsPanel::build() {
 
   symmetric_ = new QRadioButton("symmetric");
   asymmetric_ = new QRadioButton("asymmetric");
-  symmetric_->setToolTip("No zero point stored: smaller, slightly less accurate on skewed groups");
-  asymmetric_->setToolTip("A zero point per group: uses every level on skewed ranges");
+  symmetric_->setToolTip("No zero point stored: smaller, slightly less accurate on skewed groups (--symmetric)");
+  asymmetric_->setToolTip("A zero point per group: uses every level on skewed ranges (the CLI's default)");
   auto* symRow = new QHBoxLayout;
   symRow->addWidget(symmetric_);
   symRow->addWidget(asymmetric_);
@@ -110,13 +118,22 @@ void SettingsPanel::build() {
   method_->setObjectName("method");
   method_->addItem("range search", int(aq::Method::Search));
   method_->addItem("min-max", int(aq::Method::MinMax));
-  method_->setToolTip("Range search tries shrunken ranges per group and keeps the least error");
+  method_->setToolTip("Range search tries shrunken ranges per group and keeps the least error; min-max\n"
+                      "covers each group's whole range (--method search|minmax)");
   form->addRow("Method", method_);
   root->addWidget(quantBox);
+
+  rules_ = new RuleEditor;
+  root->addWidget(rules_);
+  connect(rules_, &RuleEditor::changed, this, &SettingsPanel::onEdited);
 
   calibration_ = new CalibrationGroup;
   root->addWidget(calibration_);
   connect(calibration_, &CalibrationGroup::changed, this, &SettingsPanel::onEdited);
+
+  budget_ = new BudgetGroup;
+  root->addWidget(budget_);
+  connect(budget_, &BudgetGroup::changed, this, &SettingsPanel::onEdited);
 
   auto* execBox = new QGroupBox("Execution");
   auto* execForm = new QFormLayout(execBox);
@@ -124,23 +141,29 @@ void SettingsPanel::build() {
   mode_->setObjectName("mode");
   mode_->addItem("streaming (low memory)", int(aq::Mode::Streaming));
   mode_->addItem("batch (all tensors in parallel)", int(aq::Mode::Batch));
+  mode_->setToolTip("Streaming: one tensor at a time in blocks of rows, little memory whatever the model's size.\n"
+                    "Batch: all tensors in parallel, faster on many small tensors, memory grows with the model.\n"
+                    "Both write the same bytes (--mode streaming|batch)");
   execForm->addRow("Mode", mode_);
   threads_ = new QSpinBox;
   threads_->setObjectName("threads");
   threads_->setRange(0, std::max(1, QThread::idealThreadCount()));
   threads_->setSpecialValueText(QString("all (%1)").arg(QThread::idealThreadCount()));
+  threads_->setToolTip("Worker threads for quantizing; all uses every core (--threads N, 0 = all)");
   execForm->addRow("Threads", threads_);
   root->addWidget(execBox);
 
   auto* outBox = new QGroupBox("Output");
   auto* outLayout = new QVBoxLayout(outBox);
   writeOutput_ = new QCheckBox("Write the quantized file");
+  writeOutput_->setToolTip("Untick to quantize and measure without writing a file (--dry-run)");
   outLayout->addWidget(writeOutput_);
   auto* outRow = new QHBoxLayout;
   output_ = new QLineEdit;
   output_->setObjectName("output");
   output_->setPlaceholderText("output .safetensors, .gguf or .h5");
-  output_->setToolTip("The file written; its name follows the model and the settings until you edit it");
+  output_->setToolTip("The file written; its name follows the model and the settings until you edit it.\n"
+                      "The extension picks the format: .safetensors, .gguf or .h5 (-o FILE)");
   browse_ = new QToolButton;
   browse_->setText("…");
   browse_->setToolTip("Choose the output file");
@@ -156,9 +179,11 @@ void SettingsPanel::build() {
     connect(s, &QSpinBox::valueChanged, this, &SettingsPanel::onEdited);
   connect(symmetric_, &QRadioButton::toggled, this, &SettingsPanel::onEdited);
   connect(writeOutput_, &QCheckBox::toggled, this, &SettingsPanel::onEdited);
-  connect(output_, &QLineEdit::textEdited, this, [this] {
-    autoOutput_ = false;
-    onEdited();
+  connect(output_, &QLineEdit::textEdited, this, [this](const QString& text) {
+    outputChosen(text);
+    // No suggestion while typing: the text stays as typed.
+    refreshPresetState();
+    emit changed(settings());
   });
   connect(browse_, &QToolButton::clicked, this, &SettingsPanel::browseOutput);
 }
@@ -174,10 +199,14 @@ RunSettings SettingsPanel::settings() const {
   s.threads = threads_->value();
   s.write_output = writeOutput_->isChecked();
   s.output = output_->text().trimmed();
+  s.output_named_for = namedFor_;
+  s.output_dir = outputDir_;
   s.calibration = calibration_->value();
+  s.budget = budget_->value();
   s.format = format_->format();
   s.ggml_type = format_->ggmlType();
   s.gguf_arch = format_->architecture();
+  s.rules = rules_->specs();
   return s;
 }
 
@@ -197,8 +226,12 @@ void SettingsPanel::setSettings(const RunSettings& s) {
   threads_->setValue(s.threads);
   writeOutput_->setChecked(s.write_output);
   output_->setText(s.output);
+  namedFor_ = s.output_named_for;
+  outputDir_ = s.output_dir;
   calibration_->setValue(s.calibration);
+  budget_->setValue(s.budget);
   format_->setValues(s.format, s.ggml_type, s.gguf_arch);
+  rules_->setSpecs(s.rules);
   updating_ = false;
   onEdited();
 }
@@ -206,7 +239,6 @@ void SettingsPanel::setSettings(const RunSettings& s) {
 void SettingsPanel::applyPreset(Preset p) { setSettings(aqui::applyPreset(p, settings())); }
 
 void SettingsPanel::setModelPath(const QString& modelPath) {
-  if (modelPath != modelPath_) autoOutput_ = true;
   modelPath_ = modelPath;
   refreshOutputSuggestion();
   onEdited();
@@ -227,19 +259,37 @@ void SettingsPanel::onEdited() {
   emit changed(settings());
 }
 
-void SettingsPanel::refreshOutputSuggestion() {
-  if (!autoOutput_ || modelPath_.isEmpty()) return;
-  // model.safetensors -> model-int4.safetensors, next to the model (a folder: inside its parent).
+QString SettingsPanel::suggestedName() const {
+  // model.safetensors -> model-int4.safetensors (a folder or an index: its name).
   const QFileInfo in(modelPath_);
   QString stem = in.isDir() ? in.fileName() : in.completeBaseName();
   if (stem.endsWith(".safetensors.index")) stem.chop(int(QString(".safetensors.index").size()));
-  const QString name = outputFileName(stem, format_->format(), bits_->currentData().toInt(), format_->ggmlType());
-  const QString path = in.absoluteDir().filePath(name);
+  return outputFileName(stem, format_->format(), bits_->currentData().toInt(), format_->ggmlType());
+}
+
+void SettingsPanel::refreshOutputSuggestion() {
+  if (modelPath_.isEmpty() || namedFor_ == modelPath_) return;  // no model, or a name of the user's
+  const QDir dir = outputDir_.isEmpty() ? QFileInfo(modelPath_).absoluteDir() : QDir(outputDir_);
+  const QString path = dir.filePath(suggestedName());
   if (output_->text() != path) output_->setText(path);
+}
+
+void SettingsPanel::outputChosen(const QString& text) {
+  const QFileInfo chosen(text.trimmed());
+  if (text.trimmed().isEmpty() || modelPath_.isEmpty()) return;
+  // A folder other than the model's is remembered for every model.
+  const QString dir = chosen.absolutePath();
+  outputDir_ = dir == QFileInfo(modelPath_).absolutePath() ? QString() : dir;
+  // A name in the suggestion's pattern (the model's stem and a scheme) keeps following the
+  // settings; any other name is this model's own until another model is opened.
+  const QString suggestedStem = stripSchemeSuffix(QFileInfo(suggestedName()).completeBaseName());
+  const QString stem = chosen.completeBaseName(), bare = stripSchemeSuffix(stem);
+  namedFor_ = bare != stem && bare == suggestedStem ? QString() : modelPath_;
 }
 
 void SettingsPanel::applyFormatToControls() {
   const bool gguf = format_->format() == OutputFormat::Gguf;
+  rules_->setGgufOutput(gguf);
   static const QString kWhy = "Not used by a GGUF output: the ggml type fixes the bits, the block size and "
                               "the range (choose the type under Output format)";
   // The tooltips a control has for packed outputs, kept to restore them.
@@ -291,8 +341,8 @@ void SettingsPanel::browseOutput() {
       QFileDialog::getSaveFileName(this, "Output file", output_->text(),
                                    QString("Quantized model (%1)").arg(QString::fromStdString(aq::output_name_patterns())));
   if (path.isEmpty()) return;
-  autoOutput_ = false;
   output_->setText(path);
+  outputChosen(path);
   onEdited();
 }
 

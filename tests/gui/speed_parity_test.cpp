@@ -1,0 +1,155 @@
+// A GUI run is within 10% of the CLI's time for the same job (issue 10): the demo model (DiT-S/2,
+// 33 M parameters) at INT4 search, written to a file. The CLI's side is the engine's job API run
+// in process as arrowquant-cli runs it (open, plan, quantize, write; an observer that draws
+// nothing); the GUI's side is MainWindow::startRun() on the shown window, with the model open as
+// a user has it.
+//
+// Two figures are taken for each: the run time each front end reports (JobResult::wall_s: the
+// GUI's "Done: #1 in …", the CLI's totals) and the time until the front end is done (the CLI's
+// call returning; the GUI's runsFinished). The bound is on the second, what a user waits for:
+// within 10% of the CLI's, plus kWindowWorkS. That is the window's own fixed work per run (the
+// settings disabled and enabled again, the layer table and four charts reset and filled, the log,
+// two repaints), about 15-25 ms on a 2-core VM: within the 10% when the demo run takes 0.3 s (the
+// issue's machine, or this VM under its usual load), not when it takes 0.08 s on an idle VM.
+//
+// The machine may be a noisy shared 2-core VM: after a warm-up of each, the two are run
+// alternately (the order swapped every pair, so that neither always follows the other) and their
+// medians compared; a failure prints every figure.
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+#include "demo/synthetic_model.h"
+#include "gui_fixtures.h"
+#include "job/job.h"
+#include "ui/app/launch_director.h"
+#include "ui/compare/run_history.h"
+#include "ui/main_window.h"
+#include "ui/settings/settings_panel.h"
+#include "ui/util/format.h"
+
+using namespace aqui;
+
+namespace {
+
+constexpr int kPairs = 7;
+constexpr double kTolerance = 1.10;
+constexpr double kWindowWorkS = 0.025;
+
+struct Timing {
+  double reported = -1;  // JobResult::wall_s
+  double done = -1;      // until the front end is done
+};
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+Timing cliRun(const aq::JobConfig& config) {
+  aq::JobObserver quiet;
+  aq::CancelToken cancel;
+  QElapsedTimer t;
+  t.start();
+  const aq::JobResult r = aq::run_job(config, quiet, cancel);
+  const double done = double(t.nsecsElapsed()) / 1e9;
+  if (r.status != aq::JobStatus::Succeeded) return {};
+  return {r.wall_s, done};
+}
+
+// runsFinished is timed in its own slot: runAndWait notices it only at its next 10 ms poll.
+Timing guiRun(MainWindow& w) {
+  QElapsedTimer t;
+  double done = -1;
+  auto c = QObject::connect(&w, &MainWindow::runsFinished, [&] { done = double(t.nsecsElapsed()) / 1e9; });
+  t.start();
+  const bool ok = guitest::runAndWait(w, {}, 300000);
+  QObject::disconnect(c);
+  if (!ok || !w.history()->last()) return {};
+  return {w.history()->last()->result->wall_s, done};
+}
+
+}  // namespace
+
+class SpeedParityTest : public QObject {
+  Q_OBJECT
+ private slots:
+  void initTestCase() {
+    guitest::isolateSettings();
+    initUiResources();
+  }
+
+  void guiRunIsWithinTenPercentOfTheCli() {
+    QTemporaryDir out;
+    QVERIFY(out.isValid());
+    MainWindow w;
+    w.resize(1500, 950);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    bool loaded = false;
+    connect(&w, &MainWindow::modelLoaded, this, [&] { loaded = true; });
+    w.openDemoModel();  // generated into $XDG_CACHE_HOME the first time
+    QTRY_VERIFY_WITH_TIMEOUT(loaded, 300000);
+
+    RunSettings s = w.settingsPanel()->settings();
+    s.bits = 4;
+    s.method = aq::Method::Search;
+    s.format = OutputFormat::Packed;
+    s.write_output = true;
+    s.output = out.filePath("gui-int4.safetensors");
+    w.settingsPanel()->setSettings(s);
+    aq::JobConfig cli = s.jobConfig(qstr(aq::demo_model_path().string()));
+    cli.output = sstr(out.filePath("cli-int4.safetensors"));
+    QTest::qWait(1500);  // the estimate measures a sample of the model; let it finish
+
+    // Warm-up: the page cache, the thread pools, the charts' first layout.
+    QVERIFY(cliRun(cli).done > 0);
+    QVERIFY(guiRun(w).done > 0);
+    // The same job: the same bytes (the GUI names its output from the settings).
+    const QString guiOutput = qstr(w.history()->last()->result->config.output.string());
+    QVERIFY(!guiOutput.isEmpty());
+    QCOMPARE(guitest::readAll(guiOutput), guitest::readAll(out.filePath("cli-int4.safetensors")));
+
+    std::vector<Timing> cliTimes, guiTimes;
+    for (int i = 0; i < kPairs; ++i) {
+      const bool cliFirst = i % 2 == 0;
+      for (int k = 0; k < 2; ++k) {
+        const bool runCli = (k == 0) == cliFirst;
+        const Timing t = runCli ? cliRun(cli) : guiRun(w);
+        QVERIFY2(t.done > 0, runCli ? "the CLI's run failed" : "the GUI's run failed");
+        (runCli ? cliTimes : guiTimes).push_back(t);
+      }
+    }
+    auto medianOf = [](const std::vector<Timing>& v, double Timing::*field) {
+      std::vector<double> x;
+      for (const auto& t : v) x.push_back(t.*field);
+      return median(x);
+    };
+    const double cliReported = medianOf(cliTimes, &Timing::reported), guiReported = medianOf(guiTimes, &Timing::reported);
+    const double cliDone = medianOf(cliTimes, &Timing::done), guiDone = medianOf(guiTimes, &Timing::done);
+    std::printf("\nSPEED PARITY: demo model, INT4 search, %d alternating runs each (reported run time / until done)\n",
+                kPairs);
+    for (int i = 0; i < kPairs; ++i)
+      std::printf("  pair %d: CLI %.3f / %.3f s, GUI %.3f / %.3f s\n", i + 1, cliTimes[i].reported, cliTimes[i].done,
+                  guiTimes[i].reported, guiTimes[i].done);
+    std::printf("  median run time: CLI %.3f s, GUI %.3f s (GUI/CLI %.2f)\n", cliReported, guiReported,
+                guiReported / cliReported);
+    std::printf("  median until done: CLI %.3f s, GUI %.3f s (GUI/CLI %.2f, limit %.2f + %.0f ms)\n", cliDone, guiDone,
+                guiDone / cliDone, kTolerance, kWindowWorkS * 1000);
+    std::fflush(stdout);
+    const QByteArray done = QString("the GUI was done after %1 s (median), the CLI after %2 s: more than %3x + %4 s")
+                                .arg(guiDone, 0, 'f', 3)
+                                .arg(cliDone, 0, 'f', 3)
+                                .arg(kTolerance, 0, 'f', 2)
+                                .arg(kWindowWorkS, 0, 'f', 3)
+                                .toUtf8();
+    QVERIFY2(guiDone <= kTolerance * cliDone + kWindowWorkS, done.constData());
+  }
+};
+
+QTEST_MAIN(SpeedParityTest)
+#include "speed_parity_test.moc"
