@@ -32,33 +32,29 @@
 #include "ui/app/window_fit.h"
 #include "ui/job/after_run_actions.h"
 #include "ui/charts/accuracy_chart.h"
-#include "ui/charts/chart_exporter.h"
 #include "ui/charts/live_charts_panel.h"
 #include "ui/compare/bit_width_dialog.h"
 #include "ui/compare/comparison_view.h"
 #include "ui/compare/run_history.h"
 #include "ui/compare/run_queue.h"
-#include "report/rule_counts.h"
-#include "report/run_stats.h"
 #include "ui/help/help_controller.h"
 #include "ui/job/estimator.h"
 #include "ui/job/job_controller.h"
 #include "ui/job/log_view.h"
 #include "ui/job/progress_status.h"
+#include "ui/job/run_narrator.h"
 #include "ui/model/layer_table_model.h"
 #include "ui/model/layer_table_view.h"
-#include "ui/model/model_loader.h"
+#include "ui/model/model_session.h"
 #include "ui/model/model_summary_view.h"
 #include "ui/model/quantized_model_bar.h"
-#include "ui/report/pdf_layout.h"
-#include "ui/report/report_builder.h"
-#include "ui/report/report_exporter.h"
 #include "ui/rules/layer_rule_menu.h"
 #include "ui/settings/app_settings.h"
 #include "ui/settings/budget_group.h"
 #include "ui/settings/calibration_group.h"
 #include "ui/settings/estimate_view.h"
 #include "ui/settings/recent_files_menu.h"
+#include "ui/settings/settings_dock.h"
 #include "ui/settings/settings_panel.h"
 #include "ui/settings/theme.h"
 #include "ui/util/error_banner.h"
@@ -80,7 +76,7 @@ MainWindow::MainWindow(QWidget* parent)
       controller_(new JobController(this)),
       history_(new RunHistory(this)),
       queue_(new RunQueue(controller_, history_, this)),
-      loader_(new ModelLoader(this)),
+      model_(new ModelSession(this)),
       estimator_(new Estimator(this)),
       afterRun_(new AfterRunActions(this)),
       confirmOverwrite_(defaultConfirmer()) {
@@ -137,19 +133,7 @@ void MainWindow::buildMenus() {
   file->addMenu(recent);
   file->addAction(demoAct_);
   file->addSeparator();
-  QMenu* exp = file->addMenu("&Export");
-  const std::pair<const char*, const char*> kinds[] = {
-      {"Report as &HTML…", "html"}, {"Report as &PDF…", "pdf"}, {"Data as &JSON…", "json"},
-      {"Data as &CSV…", "csv"},     {"All &Charts (PNG + SVG)…", "charts"}};
-  for (const auto& [text, kind] : kinds) {
-    QAction* a = exp->addAction(text);
-    const QString k = kind;
-    connect(a, &QAction::triggered, this, [this, k] { exportDialog(k); });
-    exportActs_ << a;
-  }
-  exportActs_.front()->setShortcut(QKeySequence("Ctrl+E"));
-  exportActs_.front()->setIconText("Export Report");
-  exportActs_.front()->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
+  exports_->addActionsTo(file->addMenu("&Export"));
   file->addSeparator();
   file->addAction(quitAct_);
 
@@ -191,7 +175,7 @@ void MainWindow::buildMenus() {
   tb->addAction(cancelAct_);
   tb->addAction(compareAct_);
   tb->addSeparator();
-  tb->addAction(exportActs_.front());
+  tb->addAction(exports_->reportAction());
 }
 
 void MainWindow::buildLayout() {
@@ -229,42 +213,9 @@ void MainWindow::buildLayout() {
   cl->addWidget(tabs_, 1);
   setCentralWidget(central);
 
-  // Settings dock: the form, the estimate and the two big buttons.
-  settings_ = new SettingsPanel;
-  estimateView_ = new EstimateView;
-  auto* runButton = new QPushButton(runAct_->icon(), "Quantize");
-  runButton->setObjectName("runButton");
-  auto* cancelButton = new QPushButton(cancelAct_->icon(), "Cancel");
-  auto* compareButton = new QPushButton("Compare INT2 / INT4 / INT8");
-  runButton->setToolTip(runAct_->toolTip());
-  cancelButton->setToolTip(cancelAct_->toolTip());
-  compareButton->setToolTip("Run INT2, INT4 and INT8 with the other settings unchanged, then compare them (Ctrl+B: another set)");
-  connect(runButton, &QPushButton::clicked, runAct_, &QAction::trigger);
-  connect(cancelButton, &QPushButton::clicked, cancelAct_, &QAction::trigger);
-  connect(compareButton, &QPushButton::clicked, this, [this] { startCompare({2, 4, 8}); });
-  connect(runAct_, &QAction::changed, runButton, [runButton, this] { runButton->setEnabled(runAct_->isEnabled()); });
-  connect(cancelAct_, &QAction::changed, cancelButton, [cancelButton, this] { cancelButton->setEnabled(cancelAct_->isEnabled()); });
-  connect(compareAct_, &QAction::changed, compareButton, [compareButton, this] { compareButton->setEnabled(compareAct_->isEnabled()); });
-  auto* dockBody = new QWidget;
-  auto* dl = new QVBoxLayout(dockBody);
-  dl->setContentsMargins(0, 0, 0, 0);
-  dl->addWidget(settings_);
-  dl->addWidget(estimateView_);
-  auto* buttons = new QHBoxLayout;
-  buttons->addWidget(runButton, 2);
-  buttons->addWidget(cancelButton, 1);
-  dl->addLayout(buttons);
-  dl->addWidget(compareButton);
-  dl->addStretch();
-  auto* scroll = new QScrollArea;
-  scroll->setWidget(dockBody);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  settingsDock_ = new QDockWidget("Settings", this);
-  settingsDock_->setObjectName("settingsDock");
-  settingsDock_->setWidget(scroll);
-  settingsDock_->setMinimumWidth(330);
-  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  settingsDock_ = new SettingsDock(runAct_, cancelAct_, compareAct_, this);
+  settings_ = settingsDock_->panel();
+  connect(settingsDock_, &SettingsDock::compareDefault, this, [this] { startCompare({2, 4, 8}); });
   addDockWidget(Qt::LeftDockWidgetArea, settingsDock_);
 
   log_ = new LogView;
@@ -278,11 +229,13 @@ void MainWindow::buildLayout() {
 
   progress_ = new ProgressStatus;
   statusBar()->addPermanentWidget(progress_);
+  narrator_ = new RunNarrator(log_, banner_, progress_, statusBar(), this);
+  exports_ = new ExportController({this, history_, comparison_, live_, tabs_, log_, statusBar()}, this);
 }
 
 void MainWindow::connectParts() {
   connect(openAct_, &QAction::triggered, this, [this] {
-    const QString start = modelPath_.isEmpty() ? QString() : QFileInfo(modelPath_).absolutePath();
+    const QString start = model_->path().isEmpty() ? QString() : QFileInfo(model_->path()).absolutePath();
     const QString path = QFileDialog::getOpenFileName(
         this, "Open model", start,
         "Models (*.safetensors *.json *.h5 *.hdf5 *.gguf);;All files (*)");
@@ -297,14 +250,14 @@ void MainWindow::connectParts() {
   connect(resetLayoutAct_, &QAction::triggered, this, [this] { restoreState(defaultState_); });
   connect(quitAct_, &QAction::triggered, this, &QWidget::close);
 
-  connect(loader_, &ModelLoader::loading, this, [this](const QString& what) {
+  connect(model_, &ModelSession::loading, this, [this](const QString& what) {
     summary_->showLoading(what);
     log_->info(what);
     statusBar()->showMessage(what);
   });
-  connect(loader_, &ModelLoader::loaded, this, &MainWindow::onModelLoaded);
-  connect(loader_, &ModelLoader::failed, this, &MainWindow::onModelFailed);
-  connect(loader_, &ModelLoader::loadedQuantized, this, &MainWindow::onQuantizedLoaded);
+  connect(model_, &ModelSession::opened, this, &MainWindow::onModelOpened);
+  connect(model_, &ModelSession::failed, this, &MainWindow::onModelFailed);
+  connect(model_, &ModelSession::openedQuantized, this, &MainWindow::onQuantizedLoaded);
   connect(quantizedBar_, &QuantizedModelBar::compared, this, [this](const QString& label, std::shared_ptr<const OriginalComparison> r) {
     layerModel_->applyResults(r->results);  // cosine, SQNR, error per tensor, as after a run
     live_->startRun(label);
@@ -315,14 +268,16 @@ void MainWindow::connectParts() {
   connect(settings_, &SettingsPanel::changed, this, &MainWindow::onSettingsChanged);
   connect(settings_->calibration(), &CalibrationGroup::inspected, live_,
           [this](const CalibrationSummary& c) { live_->setBucketEdges(c.path, c.edges); });
-  connect(estimator_, &Estimator::measuring, estimateView_, &EstimateView::showMeasuring);
-  connect(estimator_, &Estimator::estimated, estimateView_, &EstimateView::showEstimate);
+  connect(estimator_, &Estimator::measuring, estimateView(), &EstimateView::showMeasuring);
+  connect(estimator_, &Estimator::estimated, estimateView(), &EstimateView::showEstimate);
   connect(estimator_, &Estimator::estimated, layerModel_, &LayerTableModel::setPredicted);
 
   connect(controller_, &JobController::batchReady, this, &MainWindow::onBatch);
   connect(queue_, &RunQueue::jobStarting, this, &MainWindow::onJobStarting);
   connect(queue_, &RunQueue::runRecorded, this, &MainWindow::onRunRecorded);
-  connect(queue_, &RunQueue::runFailed, this, [this](std::shared_ptr<const aq::JobResult> r) { onRunFailed(*r); });
+  connect(queue_, &RunQueue::runFailed, this, [this](std::shared_ptr<const aq::JobResult> r) {
+    narrator_->failed(*r, model_->source() ? model_->source()->tensors().size() : 0);
+  });
   connect(queue_, &RunQueue::finished, this, &MainWindow::onQueueFinished);
 
   connect(layerView_, &LayerTableView::tensorSelected, comparison_, &ComparisonView::setLayer);
@@ -382,21 +337,18 @@ void MainWindow::openModel(const QString& path) {
     return;
   }
   banner_->hide();
-  loader_->open(path);
+  model_->open(path);
 }
 
 void MainWindow::openDemoModel() {
   if (isBusy()) return;
   banner_->hide();
-  loader_->openDemo();
+  model_->openDemo();
 }
 
-void MainWindow::onModelLoaded(const QString& path, std::shared_ptr<const aq::Session> session) {
-  session_ = std::move(session);
-  source_ = session_->shared_source();
+void MainWindow::onModelOpened(const QString& path, const QString& previousPath) {
+  const auto& source = *model_->source();
   live_->clear();  // the charts of the previous model's run are not this model's
-  const QString previousPath = modelPath_;
-  modelPath_ = path;
   quantizedBar_->clearModel();
   AppSettings::addRecentFile(path);
   setWindowTitle("ArrowQuant — " + QFileInfo(path).fileName());
@@ -405,18 +357,19 @@ void MainWindow::onModelLoaded(const QString& path, std::shared_ptr<const aq::Se
     if (!layerView_->filterEdit()->text().isEmpty()) log_->info("Layer filter cleared for the new model");
     layerView_->filterEdit()->clear();
   }
-  layerModel_->setSource(source_.get());
-  estimator_->setSession(session_);
-  comparison_->setSource(source_);
+  layerModel_->setSource(&source);
+  estimator_->setSession(model_->session());
+  comparison_->setSource(model_->source());
+  exports_->setModelPath(path);
   settings_->setModelPath(path);  // proposes an output path next to the model
   onSettingsChanged(settings_->settings());  // plan and estimate for this model
-  summary_->setModel(*source_, *plan_);
+  const aq::Plan& plan = *model_->plan();
+  summary_->setModel(source, plan);
   log_->info(QString("Opened %1: %2 (%3), %4 tensors, %5 parameters, %6")
-                 .arg(path, qstr(std::string(aq::family_name(plan_->family))),
-                      qstr(std::string(source_->format())))
-                 .arg(source_->tensors().size())
-                 .arg(formatParams(source_->total_params()), formatBytes(source_->total_bytes())));
-  for (const auto& w : source_->warnings()) log_->warning(qstr(w));
+                 .arg(path, qstr(std::string(aq::family_name(plan.family))), qstr(std::string(source.format())))
+                 .arg(source.tensors().size())
+                 .arg(formatParams(source.total_params()), formatBytes(source.total_bytes())));
+  for (const auto& w : source.warnings()) log_->warning(qstr(w));
   statusBar()->showMessage("Opened " + QFileInfo(path).fileName(), 5000);
   setBusy(false);
   emit modelLoaded(path);
@@ -424,13 +377,10 @@ void MainWindow::onModelLoaded(const QString& path, std::shared_ptr<const aq::Se
 
 void MainWindow::onQuantizedLoaded(const QString& path, std::shared_ptr<const aq::LogicalModel> model) {
   // Read-only: with no source to quantize, Quantize and the estimate are off (setBusy).
-  session_.reset();
-  source_.reset();
-  plan_.reset();
-  modelPath_ = path;
   estimator_->setSession(nullptr);
   comparison_->setSource(nullptr);
-  estimateView_->clear();
+  estimateView()->clear();
+  exports_->setModelPath(path);
   layerModel_->setStoredModel(*model);
   summary_->setModel(model->source(), aq::Plan{});
   quantizedBar_->showModel(path, model);
@@ -444,7 +394,7 @@ void MainWindow::onQuantizedLoaded(const QString& path, std::shared_ptr<const aq
 
 void MainWindow::onModelFailed(const QString& path, const QString& message) {
   // The previous model (if any) stays open and usable.
-  if (source_) summary_->setModel(*source_, *plan_);
+  if (model_->source() && model_->plan()) summary_->setModel(*model_->source(), *model_->plan());
   else summary_->showError(message);
   banner_->showError("Could not open " + QFileInfo(path).fileName(), message);
   log_->error("Could not open " + path + ": " + message);
@@ -455,52 +405,49 @@ void MainWindow::onModelFailed(const QString& path, const QString& message) {
 
 void MainWindow::onSettingsChanged(const RunSettings& s) {
   AppSettings::setRunSettings(s);
-  if (!source_) return;
-  plan_ = aq::make_plan(*source_, s.planOptions());  // exact size and bits, instantly
-  layerModel_->setPlan(*plan_);
-  estimateView_->showPlan(*plan_);
-  estimator_->request(*plan_, s.threads);
+  if (!model_->replan(s.planOptions())) return;  // exact size and bits, instantly
+  const aq::Plan& plan = *model_->plan();
+  layerModel_->setPlan(plan);
+  estimateView()->showPlan(plan);
+  estimator_->request(plan, s.threads);
 }
 
 // -------------------------------------------------------------------------------------- runs
 
 bool MainWindow::startRun() {
-  if (!source_ || isBusy()) return false;
-  return startRuns({settings_->settings().jobConfig(modelPath_)});
+  if (!model_->source() || isBusy()) return false;
+  return startRuns({settings_->settings().jobConfig(model_->path())});
 }
 
 bool MainWindow::startCompare(const std::vector<int>& bits) {
-  if (!source_ || isBusy() || bits.empty()) return false;
-  return startRuns(compareConfigs(settings_->settings(), modelPath_, bits));
+  if (!model_->source() || isBusy() || bits.empty()) return false;
+  return startRuns(compareConfigs(settings_->settings(), model_->path(), bits));
 }
 
 bool MainWindow::startRuns(const std::vector<aq::JobConfig>& configs) {
   QString why = settings_->calibration()->problem();  // an unusable calibration file or timestep weights
   if (why.isEmpty()) why = settings_->budget()->problem();  // an unreadable target size
   if (!why.isEmpty()) {
-    log_->error("Run not started: " + why);
-    banner_->showError("Run not started", why);
+    narrator_->notStarted(why);
     return false;
   }
   const QStringList existing = existingOutputs(configs);
   if (!existing.isEmpty() && !confirmOverwrite_(this, existing)) {
-    log_->info(QString("Run not started: %1 existing output file(s) kept").arg(existing.size()));
+    narrator_->notStarted(QString("%1 existing output file(s) kept").arg(existing.size()), false);
     return false;
   }
-  return queue_->start(configs, session_);  // the model as it is open, not opened again
+  return queue_->start(configs, model_->session());  // the model as it is open, not opened again
 }
 
 void MainWindow::cancelRun() {
   if (!queue_->active()) return;
-  log_->warning("Cancelling…");
+  narrator_->cancelling();
   queue_->cancel();
 }
 
 bool MainWindow::isBusy() const { return queue_->active() || controller_->isRunning(); }
 
 void MainWindow::onJobStarting(int index, int total, const aq::JobConfig& config) {
-  const QString description = qstr(config.plan.scheme.describe());
-  const auto& s = config.plan.scheme;
   setBusy(true);
   banner_->hide();
   // Show the live view when a queue starts; switching tabs relays out every chart (~30 ms), so
@@ -509,10 +456,7 @@ void MainWindow::onJobStarting(int index, int total, const aq::JobConfig& config
   // The label the run will get in the history (RunHistory numbers runs in order).
   const QString label = QString("#%1 %2")
                             .arg(history_->runs().empty() ? 1 : history_->runs().back().id + 1)
-                            .arg(shortSchemeLabel(s));
-  const QString what = total > 1 ? QString("Run %1/%2: %3").arg(index).arg(total).arg(description)
-                                 : QString("Quantizing: %1").arg(description);
-  statusBar()->clearMessage();
+                            .arg(shortSchemeLabel(config.plan.scheme));
   // The table and the charts are reset when the run's first events arrive, in the same repaint
   // as those events: repainting them twice would take CPU time from the job.
   runDisplay_ = {label, qstr(config.calibration.file.string())};
@@ -520,8 +464,7 @@ void MainWindow::onJobStarting(int index, int total, const aq::JobConfig& config
   // painting it at once took CPU time from the job's start on a machine with few cores.
   setUpdatesEnabled(false);
   QTimer::singleShot(kStartPaintDelayMs, this, [this] { setUpdatesEnabled(true); });
-  progress_->start(what);
-  log_->info(what + " — " + QFileInfo(modelPath_).fileName());
+  narrator_->starting(index, total, config, QFileInfo(model_->path()).fileName());
 }
 
 void MainWindow::onBatch(const EventBatch& b) {
@@ -533,7 +476,7 @@ void MainWindow::onBatch(const EventBatch& b) {
   }
   if (b.plan) {
     layerModel_->setPlan(*b.plan);
-    logPlan(*b.plan);
+    narrator_->planned(*b.plan);
   }
   std::vector<std::pair<aq::LogLevel, QString>> lines;
   lines.reserve(b.logs.size());
@@ -544,61 +487,16 @@ void MainWindow::onBatch(const EventBatch& b) {
   if (b.progress) progress_->update(*b.progress);
 }
 
-void MainWindow::logPlan(const aq::Plan& plan) {
-  log_->info(QString("Plan: %1 of %2 tensors quantized, %3 kept in float; output %4, %5 bits/weight")
-                 .arg(plan.quantized_count)
-                 .arg(plan.tensors.size())
-                 .arg(plan.tensors.size() - plan.quantized_count)
-                 .arg(formatBytes(plan.output_bytes))
-                 .arg(plan.bits_per_weight(), 0, 'f', 2));
-  // The engine logs each tensor's decision itself; this is the per-rule count.
-  std::vector<std::pair<aq::LogLevel, QString>> lines;
-  for (const auto& c : aq::kept_rule_counts(plan))
-    lines.emplace_back(aq::LogLevel::Info, QString("  rule %1: %2 tensors").arg(qstr(c.rule)).arg(c.tensors));
-  log_->logMany(lines);
-}
-
 void MainWindow::onRunRecorded(const RunRecord& run) {
-  const aq::JobResult& r = *run.result;
-  const aq::RunStats s = aq::run_stats(r);
-  log_->info(QString("Run %1 finished in %2: %3 → %4 (%5 bits/weight), mean SQNR %6, worst %7 (%8), "
-                     "peak memory %9")
-                 .arg(run.label, formatSeconds(r.wall_s), formatBytes(r.input_bytes),
-                      formatBytes(r.output_bytes))
-                 .arg(r.bits_per_weight(), 0, 'f', 2)
-                 .arg(formatDb(s.mean_sqnr_db), formatDb(s.worst_sqnr_db), qstr(s.worst_sqnr_layer),
-                      formatMiB(r.peak_rss)));
-  for (const auto& w : r.warnings) log_->warning(qstr(w));
-  if (!r.config.output.empty())
-    log_->info(QString("Wrote %1 (%2)").arg(qstr(r.config.output.string()), formatBytes(r.output_file_bytes)));
-  updateExportActions();
+  narrator_->recorded(run);
+  exports_->updateActions();
   afterRun_->setRun(run);
   emit runRecorded(run.id);
 }
 
-void MainWindow::onRunFailed(const aq::JobResult& r) {
-  const QString msg = qstr(r.error.message());
-  if (r.status == aq::JobStatus::Cancelled) {
-    std::error_code ec;
-    const bool left = !r.config.output.empty() && std::filesystem::exists(r.config.output, ec);
-    log_->warning(QString("Run cancelled after %1 (%2 of %3 tensors done); %4")
-                      .arg(formatSeconds(r.wall_s))
-                      .arg(r.tensors.size())
-                      .arg(source_ ? source_->tensors().size() : 0)
-                      .arg(left ? "an output file exists at " + qstr(r.config.output.string())
-                                : QString("no output file written")));
-    return;
-  }
-  log_->error("Run failed: " + msg);
-  for (const auto& w : r.warnings) log_->warning(qstr(w));
-  banner_->showError("The run failed", msg);
-}
-
 void MainWindow::onQueueFinished(const std::vector<int>& ids, bool complete) {
   setBusy(false);
-  const RunRecord* last = history_->last();
-  if (!complete) progress_->finish(ids.empty() ? "Run stopped" : "Runs stopped early");
-  else if (last) progress_->finish(QString("Done: %1 in %2").arg(last->label, formatSeconds(last->result->wall_s)));
+  narrator_->finished(ids, complete, history_->last());
   if (ids.size() >= 2) {
     comparison_->compare(ids);  // cheap while the tab is hidden
     // Showing the tab lays out three charts; a separate event-loop turn keeps the two costs
@@ -608,22 +506,14 @@ void MainWindow::onQueueFinished(const std::vector<int>& ids, bool complete) {
   emit runsFinished(ids, complete);
 }
 
-void MainWindow::updateExportActions() {
-  const bool any = history_->last() != nullptr;
-  for (QAction* a : exportActs_) {
-    a->setEnabled(any);
-    a->setToolTip(any ? a->text().remove('&').remove("…") : "Nothing to export yet: finish a run first");
-  }
-}
-
 void MainWindow::setBusy(bool busy) {
-  const bool haveModel = source_ != nullptr;
+  const bool haveModel = model_->source() != nullptr;
   runAct_->setEnabled(!busy && haveModel);
   compareAct_->setEnabled(!busy && haveModel);
   cancelAct_->setEnabled(busy);
   openAct_->setEnabled(!busy);
   demoAct_->setEnabled(!busy);
-  updateExportActions();
+  exports_->updateActions();
   settings_->setRunning(busy);
   estimator_->setPaused(busy);  // a measurement would compete with the run for the cores
 }
@@ -642,87 +532,11 @@ void MainWindow::setDarkTheme(bool dark) {
   for (ChartPanel* c : comparison_->charts()) c->setDarkTheme(dark);
 }
 
-// ------------------------------------------------------------------------------------ exports
+// ------------------------------------------------------------------------------------- parts
 
-std::vector<RunRecord> MainWindow::reportRuns(ReportScope scope) const {
-  if (scope == ReportScope::Auto)
-    scope = tabs_->currentWidget() == comparison_ && comparison_->comparedRuns().size() >= 2
-                ? ReportScope::Comparison
-                : ReportScope::CurrentRun;
-  if (scope == ReportScope::Comparison) return comparison_->comparedRuns();
-  if (const RunRecord* r = history_->last()) return {*r};
-  return {};
-}
-
-QString MainWindow::exportWith(const QString& what, const QString& path, ReportScope scope,
-                               const std::function<QString(const std::vector<RunRecord>&)>& write) {
-  const auto runs = reportRuns(scope);
-  QString err = runs.empty() ? QString("nothing to export yet: finish a run first") : write(runs);
-  if (err.isEmpty()) {
-    log_->info(QString("Exported %1 to %2").arg(what, path));
-    statusBar()->showMessage("Exported " + QFileInfo(path).fileName(), 5000);
-  } else {
-    log_->error(QString("Export of %1 failed: %2").arg(what, err));
-  }
-  return err;
-}
-
-QString MainWindow::exportReportHtml(const QString& path, ReportScope scope) {
-  const bool cmp = reportRuns(scope).size() > 1;
-  return exportWith("the HTML report", path, scope, [&](const std::vector<RunRecord>& runs) {
-    return ReportExporter::writeHtml(buildReport({runs, cmp ? comparison_->charts() : live_->charts()}), path);
-  });
-}
-
-QString MainWindow::exportReportPdf(const QString& path, ReportScope scope) {
-  const bool cmp = reportRuns(scope).size() > 1;
-  return exportWith("the PDF report", path, scope, [&](const std::vector<RunRecord>& runs) {
-    ReportRequest request{runs, cmp ? comparison_->charts() : live_->charts()};
-    request.chartSize = kPdfChartSize;  // full text width with legible labels
-    request.chartScale = 3.0;
-    return ReportExporter::writePdf(buildReport(request), path);
-  });
-}
-
-QString MainWindow::exportJson(const QString& path, ReportScope scope) {
-  return exportWith("the JSON data", path, scope,
-                    [&](const std::vector<RunRecord>& runs) { return ReportExporter::writeJson(runs, path); });
-}
-
-QString MainWindow::exportCsv(const QString& path, ReportScope scope) {
-  return exportWith("the CSV data", path, scope,
-                    [&](const std::vector<RunRecord>& runs) { return ReportExporter::writeCsv(runs, path); });
-}
-
-QString MainWindow::exportCharts(const QString& dir, ReportScope scope) {
-  const bool cmp = reportRuns(scope).size() > 1;
-  QString err;
-  const QStringList files = ChartExporter::saveAll(cmp ? comparison_->charts() : live_->charts(), dir,
-                                                   cmp ? "compare" : "run", &err);
-  if (err.isEmpty()) log_->info(QString("Exported %1 chart files to %2").arg(files.size()).arg(dir));
-  else log_->error("Chart export failed: " + err);
-  return err;
-}
-
-void MainWindow::exportDialog(const QString& kind) {
-  const QString base = QFileInfo(modelPath_).completeBaseName();
-  QString path;
-  if (kind == "charts") {
-    path = QFileDialog::getExistingDirectory(this, "Export charts to folder");
-    if (!path.isEmpty()) exportCharts(path);
-    return;
-  }
-  const std::map<QString, QString> filters = {{"html", "HTML (*.html)"}, {"pdf", "PDF (*.pdf)"},
-                                              {"json", "JSON (*.json)"}, {"csv", "CSV (*.csv)"}};
-  path = QFileDialog::getSaveFileName(this, "Export", base + "-report." + kind, filters.at(kind));
-  if (path.isEmpty()) return;
-  QString err;
-  if (kind == "html") err = exportReportHtml(path);
-  else if (kind == "pdf") err = exportReportPdf(path);
-  else if (kind == "json") err = exportJson(path);
-  else err = exportCsv(path);
-  if (!err.isEmpty()) QMessageBox::warning(this, "Export", err);
-}
+SettingsPanel* MainWindow::settingsPanel() const { return settingsDock_->panel(); }
+EstimateView* MainWindow::estimateView() const { return settingsDock_->estimate(); }
+std::shared_ptr<const aq::ModelSource> MainWindow::source() const { return model_->source(); }
 
 // ------------------------------------------------------------------------------ window events
 

@@ -1,6 +1,8 @@
 #pragma once
-// The main window: menus, docks and tabs, and the wiring between the parts. Each part (table,
-// charts, settings, job control, comparison, exports) is its own class; this one connects them.
+// The main window: menus, docks and tabs, and the wiring between the parts. Each part is its own
+// class — the open model (ModelSession), the settings dock (SettingsDock), what is said about
+// runs (RunNarrator), exports (ExportController), after-run actions, table, charts, comparison —
+// and this one connects them.
 #include <QMainWindow>
 #include <functional>
 #include <memory>
@@ -10,6 +12,7 @@
 
 #include "plan/plan.h"
 #include "ui/job/overwrite_check.h"
+#include "ui/report/export_controller.h"
 #include "ui/settings/run_settings.h"
 
 namespace aq {
@@ -38,12 +41,14 @@ class LayerTableModel;
 class LayerTableView;
 class LiveChartsPanel;
 class LogView;
-class ModelLoader;
+class ModelSession;
 class ModelSummaryView;
 class ProgressStatus;
 class QuantizedModelBar;
 class RunHistory;
+class RunNarrator;
 class RunQueue;
+class SettingsDock;
 class SettingsPanel;
 struct EventBatch;
 struct RunRecord;
@@ -51,7 +56,7 @@ struct RunRecord;
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
-  enum class ReportScope { Auto, CurrentRun, Comparison };
+  using ReportScope = ExportController::Scope;
   /// A run's start is shown with its first events, or after this long at most.
   static constexpr int kStartPaintDelayMs = 100;
 
@@ -74,15 +79,15 @@ class MainWindow : public QMainWindow {
   void setDarkTheme(bool dark);
 
   // Exports; each returns an empty string on success, else the error (also logged).
-  QString exportReportHtml(const QString& path, ReportScope scope = ReportScope::Auto);
-  QString exportReportPdf(const QString& path, ReportScope scope = ReportScope::Auto);
-  QString exportJson(const QString& path, ReportScope scope = ReportScope::Auto);
-  QString exportCsv(const QString& path, ReportScope scope = ReportScope::Auto);
-  QString exportCharts(const QString& dir, ReportScope scope = ReportScope::Auto);
+  QString exportReportHtml(const QString& path, ReportScope scope = ReportScope::Auto) { return exports_->html(path, scope); }
+  QString exportReportPdf(const QString& path, ReportScope scope = ReportScope::Auto) { return exports_->pdf(path, scope); }
+  QString exportJson(const QString& path, ReportScope scope = ReportScope::Auto) { return exports_->json(path, scope); }
+  QString exportCsv(const QString& path, ReportScope scope = ReportScope::Auto) { return exports_->csv(path, scope); }
+  QString exportCharts(const QString& dir, ReportScope scope = ReportScope::Auto) { return exports_->charts(dir, scope); }
 
   // The parts, for tests and the launch options.
-  SettingsPanel* settingsPanel() const { return settings_; }
-  EstimateView* estimateView() const { return estimateView_; }
+  SettingsPanel* settingsPanel() const;
+  EstimateView* estimateView() const;
   LayerTableModel* layerModel() const { return layerModel_; }
   LayerTableView* layerView() const { return layerView_; }
   LiveChartsPanel* liveCharts() const { return live_; }
@@ -96,7 +101,8 @@ class MainWindow : public QMainWindow {
   RunHistory* history() const { return history_; }
   AfterRunActions* afterRun() const { return afterRun_; }
   QTabWidget* tabs() const { return tabs_; }
-  std::shared_ptr<const aq::ModelSource> source() const { return source_; }
+  ExportController* exports() const { return exports_; }
+  std::shared_ptr<const aq::ModelSource> source() const;
 
  signals:
   void modelLoaded(const QString& path);
@@ -119,37 +125,25 @@ class MainWindow : public QMainWindow {
   void restoreLayout();
   void saveLayout();
 
-  void onModelLoaded(const QString& path, std::shared_ptr<const aq::Session> session);
+  void onModelOpened(const QString& path, const QString& previousPath);
   void onModelFailed(const QString& path, const QString& message);
   void onQuantizedLoaded(const QString& path, std::shared_ptr<const aq::LogicalModel> model);
   void onSettingsChanged(const RunSettings& s);
   void onJobStarting(int index, int total, const aq::JobConfig& config);
   void onBatch(const EventBatch& b);
   void onRunRecorded(const RunRecord& run);
-  void onRunFailed(const aq::JobResult& result);
   void onQueueFinished(const std::vector<int>& ids, bool complete);
-  void logPlan(const aq::Plan& plan);
   void setBusy(bool busy);
-  void updateExportActions();  // enabled once a run exists to export
-
-  std::vector<RunRecord> reportRuns(ReportScope scope) const;
-  QString exportWith(const QString& what, const QString& path, ReportScope scope,
-                     const std::function<QString(const std::vector<RunRecord>&)>& write);
-  void exportDialog(const QString& kind);
   void compareDialog();
 
   // Engine-facing parts.
   JobController* controller_;
   RunHistory* history_;
   RunQueue* queue_;
-  ModelLoader* loader_;
+  ModelSession* model_;
   Estimator* estimator_;
   AfterRunActions* afterRun_;
-  std::shared_ptr<const aq::Session> session_;  // the open model: estimates and runs use it as it is
-  std::shared_ptr<const aq::ModelSource> source_;  // session_'s
-  std::optional<aq::Plan> plan_;
   std::optional<std::pair<QString, QString>> runDisplay_;  // label and calibration file of a run yet to show
-  QString modelPath_;
 
   // Widgets.
   QTabWidget* tabs_;
@@ -161,12 +155,13 @@ class MainWindow : public QMainWindow {
   LiveChartsPanel* live_;
   QSplitter* runSplit_;
   ComparisonView* comparison_;
-  SettingsPanel* settings_;
-  EstimateView* estimateView_;
+  SettingsDock* settingsDock_;
+  SettingsPanel* settings_;  // settingsDock_'s
   LogView* log_;
+  RunNarrator* narrator_;
+  ExportController* exports_;
   OverwriteConfirmer confirmOverwrite_;
   ProgressStatus* progress_;
-  QDockWidget* settingsDock_;
   QDockWidget* logDock_;
   QByteArray defaultState_;
 
@@ -180,7 +175,6 @@ class MainWindow : public QMainWindow {
   QAction* darkAct_;
   QAction* resetLayoutAct_;
   QAction* quitAct_;
-  QList<QAction*> exportActs_;
 };
 
 }  // namespace aqui

@@ -1,10 +1,12 @@
 // The quantized model as HDF5, for h5py users: one group per tensor.
-//   quantized: datasets codes (uint8 [rows, row_bytes]), scales and zeros (float16 [rows, groups]),
+//   quantized: one dataset per plane of the packed layout (quant/scheme_traits.h: codes uint8
+//   [rows, row_bytes], scales and zeros float16 [rows, groups]),
 //              attributes kind="quantized", bits, group_size, symmetric, method, dtype, shape
 //   kept:      dataset data (original dtype and shape; BF16 as uint16), attributes kind="kept", dtype, shape
 // The file's root carries format="arrowquant", format_version and tool.
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
@@ -18,6 +20,7 @@
 #include "io/packed_format.h"
 #include "io/packed_writer.h"
 #include "plan/plan.h"
+#include "quant/scheme_traits.h"
 
 namespace aq {
 namespace {
@@ -76,9 +79,11 @@ void set_attr_int(hid_t obj, const char* name, int64_t v) {
 }
 
 struct TensorDatasets {
-  hid_t codes = -1, scales = -1, zeros = -1, data = -1;
-  hid_t data_mem_type = -1;  // kept tensors: the file type, so bytes are copied unconverted
-  int rank = 0;              // of `data`
+  std::vector<hid_t> planes;       // quantized: one [rows, per_row] dataset per packed plane, in order
+  std::vector<hid_t> plane_types;  // their memory types
+  hid_t data = -1;                 // kept: the tensor as it is
+  hid_t data_mem_type = -1;        // kept tensors: the file type, so bytes are copied unconverted
+  int rank = 0;                    // of `data`
 };
 
 hid_t make_dataset(hid_t group, const char* name, hid_t type, const std::vector<hsize_t>& dims) {
@@ -142,10 +147,13 @@ class Hdf5PackedWriter final : public PackedWriter {
     {
       Hdf5Lock lock;
       const TensorDatasets& s = sets_[t];
-      ok = d.raw ? write_rows(s.data, s.data_mem_type, s.rank, r0, r1, d.raw, err)
-                 : write_rows(s.codes, H5T_NATIVE_UINT8, 2, r0, r1, d.codes, err) &&
-                       write_rows(s.scales, f16_, 2, r0, r1, d.scales, err) &&
-                       (!d.zeros || write_rows(s.zeros, f16_, 2, r0, r1, d.zeros, err));
+      if (d.raw) {
+        ok = write_rows(s.data, s.data_mem_type, s.rank, r0, r1, d.raw, err);
+      } else {
+        ok = true;
+        for (std::size_t i = 0; ok && i < s.planes.size(); ++i)
+          ok = write_rows(s.planes[i], s.plane_types[i], 2, r0, r1, d.plane(i), err);
+      }
     }
     if (ok) return {};
     // EFAULT: the kernel could not read the bytes handed to write(). They come straight from the
@@ -192,9 +200,11 @@ class Hdf5PackedWriter final : public PackedWriter {
       H5Eclear2(H5E_DEFAULT);
       ok = false;
     };
-    for (auto& s : sets_)
-      for (hid_t* h : {&s.codes, &s.scales, &s.zeros, &s.data})
-        if (*h >= 0) { check(H5Dclose(*h)); *h = -1; }
+    for (auto& s : sets_) {
+      for (hid_t& h : s.planes)
+        if (h >= 0) { check(H5Dclose(h)); h = -1; }
+      if (s.data >= 0) { check(H5Dclose(s.data)); s.data = -1; }
+    }
     if (f16_ >= 0) { check(H5Tclose(f16_)); f16_ = -1; }
     if (h5_ >= 0) { check(H5Fclose(h5_)); h5_ = -1; }
     return ok;
@@ -250,9 +260,14 @@ Status Hdf5PackedWriter::create(const ModelSource& source, const Plan& plan) {
       set_attr_int(g, "group_size", l.group);
       set_attr_int(g, "symmetric", tp.scheme.symmetric ? 1 : 0);
       set_attr_string(g, "method", std::string(method_name(tp.scheme.method)));
-      s.codes = make_dataset(g, "codes", H5T_STD_U8LE, {hsize_t(l.rows), hsize_t(l.row_bytes)});
-      s.scales = make_dataset(g, "scales", f16_, {hsize_t(l.rows), hsize_t(l.groups_per_row)});
-      if (!tp.scheme.symmetric) s.zeros = make_dataset(g, "zeros", f16_, {hsize_t(l.rows), hsize_t(l.groups_per_row)});
+      // One dataset per plane of the scheme's layout, named by its role (codes, scales, zeros).
+      for (const Plane& plane : packed_planes(l, tp.scheme)) {
+        const bool f16 = plane.dtype == DType::F16;
+        const std::string name(plane.role);
+        s.planes.push_back(make_dataset(g, name.c_str(), f16 ? f16_ : H5T_STD_U8LE,
+                                        {hsize_t(plane.rows), hsize_t(plane.per_row)}));
+        s.plane_types.push_back(f16 ? f16_ : H5T_NATIVE_UINT8);
+      }
     } else {
       set_attr_string(g, "kind", "kept");
       const std::vector<hsize_t> dims(t.shape.begin(), t.shape.end());
@@ -261,7 +276,9 @@ Status Hdf5PackedWriter::create(const ModelSource& source, const Plan& plan) {
       s.rank = int(dims.size());
     }
     H5Gclose(g);
-    if ((tp.quantized() && s.codes < 0) || (!tp.quantized() && s.data < 0)) {
+    const bool missing = tp.quantized() ? std::find(s.planes.begin(), s.planes.end(), hid_t(-1)) != s.planes.end()
+                                        : s.data < 0;
+    if (missing) {
       status = make_error(ErrorKind::Io, out_, t.name, "cannot create the HDF5 dataset: " + hdf5_errors());
       break;
     }
