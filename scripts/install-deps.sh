@@ -10,7 +10,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy xvfb xauth poppler-utils
   # PyTorch and h5py: the calibration recorder and the end-to-end evaluation (scripts/calibrate.py,
-  # scripts/evaluate.py). Optional for the application itself; the tests that need them skip without.
+  # scripts/evaluate.py), and h5py as the independent reader of HDF5 outputs in the tests.
+  # Optional for the application itself.
   python3-torch python3-h5py
 )
 
