@@ -317,7 +317,22 @@ void QtChartPanel::fitLegend(QSize size) {
     ++entries;
     widest = std::max<double>(widest, fm.horizontalAdvance(m->label()));
   }
-  const bool fitsBeside = widest + 36 <= size.width() / 3.0;
+  // Along the bottom, entries that do not all fit would be cut to "#1 …": each is then shortened
+  // to its first word ("#1 INT2 g64" -> "#1"; the hover tooltips and the tables say the rest).
+  if (!shortChart) {
+    double total = 0;
+    for (QLegendMarker* m : chart_->legend()->markers())
+      if (!m->series()->property("aqNoLegend").toBool()) total += fm.horizontalAdvance(m->series()->name()) + 36;
+    const bool shorten = total > size.width() - 16;
+    for (QLegendMarker* m : chart_->legend()->markers()) {
+      const QString name = m->series()->name();
+      const QString label = shorten ? name.section(' ', 0, 0) : name;
+      if (m->label() != label) m->setLabel(label);
+    }
+  }
+  // Beside, the legend must also leave the plot room for three tick labels ("0.00 0.05 0.10"
+  // ran together in a 190-pixel memory chart at 1024x700).
+  const bool fitsBeside = widest + 36 <= size.width() / 3.0 && size.width() - (widest + 36) >= 170;
   chart_->legend()->setAlignment(shortChart ? Qt::AlignRight : Qt::AlignBottom);
   chart_->legend()->setVisible(legendShown_ && (!shortChart || (entries > 1 && fitsBeside)));
   chart_->setMargins(shortChart ? QMargins(1, 1, 1, 1) : QMargins(4, 4, 4, 4));
