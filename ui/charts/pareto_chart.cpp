@@ -6,6 +6,7 @@
 #include <QtCharts/QValueAxis>
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "ui/charts/axis_fit.h"
 #include "ui/charts/series_palette.h"
@@ -30,13 +31,7 @@ ParetoChart::ParetoChart(QWidget* parent) : QtChartPanel("pareto", "Size vs. err
   chosen_->setPointLabelsClipping(false);
   target_ = new QLineSeries;
   target_->setName("budget");
-  x_ = new QValueAxis;
-  y_ = new QLogValueAxis;
-  y_->setBase(10);
-  y_->setMinorTickCount(8);
-  chart()->addAxis(x_, Qt::AlignBottom);
-  chart()->addAxis(y_, Qt::AlignLeft);
-  manageAxis(x_, true);
+  std::tie(x_, y_) = addSizeErrorAxes();
   setAxisTitle(x_, "output size (bits per weight, whole model)", "bits/weight");
   for (QAbstractSeries* s : std::initializer_list<QAbstractSeries*>{target_, path_, frontier_, chosen_}) attach(s, x_, y_);
   connect(frontier_, &QLineSeries::hovered, this, [this](const QPointF& p, bool on) {

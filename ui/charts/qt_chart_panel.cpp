@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 #include <QtCharts/QAbstractSeries>
 #include <QtCharts/QLegend>
+#include <QtCharts/QLogValueAxis>
 #include <QtCharts/QLegendMarker>
 #include <QtCharts/QValueAxis>
 #include <algorithm>
@@ -149,6 +150,17 @@ int QtChartPanel::intervalsFor(const QValueAxis* axis, double span) const {
   const double widest = std::max(fm.horizontalAdvance(tickLabel(axis->min(), d)),
                                  fm.horizontalAdvance(tickLabel(axis->max(), d)));
   return aqui::intervalsFor(pixels, widest + fm.horizontalAdvance("0000"));
+}
+
+std::pair<QValueAxis*, QLogValueAxis*> QtChartPanel::addSizeErrorAxes() {
+  auto* x = new QValueAxis;
+  auto* y = new QLogValueAxis;
+  y->setBase(10);
+  y->setMinorTickCount(8);
+  chart_->addAxis(x, Qt::AlignBottom);
+  chart_->addAxis(y, Qt::AlignLeft);
+  manageAxis(x, true);
+  return {x, y};
 }
 
 void QtChartPanel::fitAxis(QValueAxis* axis, double lo, double hi, bool fromZero, bool nonNegative) {

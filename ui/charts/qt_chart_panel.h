@@ -13,6 +13,7 @@ class QPainter;
 class QToolButton;
 class QAbstractAxis;
 class QValueAxis;
+class QLogValueAxis;
 class QAbstractSeries;
 
 namespace aqui {
@@ -63,6 +64,9 @@ class QtChartPanel : public ChartPanel {
   /// Every QValueAxis of a chart goes through here once.
   /// `integer`: whole numbers only (tensor numbers), ticks at least 1 apart.
   void manageAxis(QValueAxis* axis, bool nonNegative, bool integer = false);
+  /// A size-against-error pair of axes, added to the chart: a managed non-negative value axis at
+  /// the bottom, a base-10 log axis with minor ticks at the left (errors span decades).
+  std::pair<QValueAxis*, QLogValueAxis*> addSizeErrorAxes();
   /// Sets exactly [lo, hi] (a placeholder range), with nice ticks.
   void setAxisRange(QValueAxis* axis, double lo, double hi);
   /// Changes the flags of a managed axis (a chart whose axis changes meaning with its view).

@@ -6,6 +6,7 @@
 #include <QtCharts/QValueAxis>
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "ui/charts/axis_fit.h"
 #include "ui/charts/series_palette.h"
@@ -15,15 +16,8 @@ namespace aqui {
 
 SizeErrorChart::SizeErrorChart(QWidget* parent)
     : QtChartPanel("size-vs-error", "Output size vs. error", parent) {
-  x_ = new QValueAxis;
+  std::tie(x_, y_) = addSizeErrorAxes();
   x_->setTitleText("output size (MB)");
-  y_ = new QLogValueAxis;
-
-  y_->setBase(10);
-  y_->setMinorTickCount(8);
-  chart()->addAxis(x_, Qt::AlignBottom);
-  chart()->addAxis(y_, Qt::AlignLeft);
-  manageAxis(x_, true);
   setAxisTitle(y_, "relative error, whole model (%)", "rel. error (%)");
   setLegendShown(false);  // every point carries its run's name
   clear();
