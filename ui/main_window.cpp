@@ -359,7 +359,7 @@ void MainWindow::onModelOpened(const QString& path, const QString& previousPath)
   }
   layerModel_->setSource(&source);
   estimator_->setSession(model_->session());
-  comparison_->setSource(model_->source());
+  comparison_->setSession(model_->session());
   exports_->setModelPath(path);
   settings_->setModelPath(path);  // proposes an output path next to the model
   onSettingsChanged(settings_->settings());  // plan and estimate for this model
@@ -378,7 +378,7 @@ void MainWindow::onModelOpened(const QString& path, const QString& previousPath)
 void MainWindow::onQuantizedLoaded(const QString& path, std::shared_ptr<const aq::LogicalModel> model) {
   // Read-only: with no source to quantize, Quantize and the estimate are off (setBusy).
   estimator_->setSession(nullptr);
-  comparison_->setSource(nullptr);
+  comparison_->setSession(nullptr);
   estimateView()->clear();
   exports_->setModelPath(path);
   layerModel_->setStoredModel(*model);

@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "io/model_source.h"
+#include "job/session.h"
 #include "ui/charts/accuracy_chart.h"
 #include "ui/charts/series_palette.h"
 #include "ui/charts/histogram_chart.h"
@@ -130,8 +131,8 @@ ComparisonView::ComparisonView(RunHistory* history, QWidget* parent)
 
 std::vector<ChartPanel*> ComparisonView::charts() const { return {accuracy_, sizeError_, histogram_}; }
 
-void ComparisonView::setSource(std::shared_ptr<const aq::ModelSource> source) {
-  source_ = std::move(source);
+void ComparisonView::setSession(std::shared_ptr<const aq::Session> session) {
+  session_ = std::move(session);
   layer_ = -1;
   requestHistogram();
 }
@@ -249,19 +250,20 @@ void ComparisonView::setLayer(std::size_t index) {
 void ComparisonView::requestHistogram() {
   const auto runs = comparedRuns();
   if (runs.empty()) return histogram_->setMessage("tick runs to compare");
-  if (!source_) return histogram_->setMessage("open the model these runs were made on");
-  if (layer_ < 0 || std::size_t(layer_) >= source_->tensors().size())
+  if (!session_) return histogram_->setMessage("open the model these runs were made on");
+  const aq::ModelSource& source = session_->source();
+  if (layer_ < 0 || std::size_t(layer_) >= source.tensors().size())
     return histogram_->setMessage("select a layer in the table");
   std::vector<aq::QuantScheme> schemes;
   for (const auto& run : runs) {
-    if (!sameFile(run.result->config.input, source_->path()))
+    if (!sameFile(run.result->config.input, source.path()))
       return histogram_->setMessage("run " + run.label + " is of another model");
     for (const auto& t : run.result->tensors)
       if (t.index == std::size_t(layer_) && t.quantized()) schemes.push_back(t.scheme);
   }
   if (schemes.empty()) return histogram_->setMessage("this layer is kept in float by every compared run");
-  histogram_->setMessage("computing " + qstr(source_->tensors()[std::size_t(layer_)].name) + " …");
-  histograms_->request(source_, std::size_t(layer_), schemes);
+  histogram_->setMessage("computing " + qstr(source.tensors()[std::size_t(layer_)].name) + " …");
+  histograms_->request(session_, std::size_t(layer_), schemes);
 }
 
 }  // namespace aqui

@@ -10,6 +10,7 @@
 
 namespace aq {
 class ModelSource;
+class Session;
 }
 
 class QComboBox;
@@ -31,8 +32,8 @@ class ComparisonView : public QWidget {
  public:
   explicit ComparisonView(RunHistory* history, QWidget* parent = nullptr);
 
-  /// The open model: histograms are computed from it for runs made on it.
-  void setSource(std::shared_ptr<const aq::ModelSource> source);
+  /// The open model: histograms are computed on it (aq::Session::histograms) for runs made on it.
+  void setSession(std::shared_ptr<const aq::Session> session);
   /// Ticks exactly these runs and refreshes the view.
   void compare(const std::vector<int>& runIds);
   std::vector<int> selectedRunIds() const;
@@ -60,7 +61,7 @@ class ComparisonView : public QWidget {
   void requestHistogram();
 
   RunHistory* history_;
-  std::shared_ptr<const aq::ModelSource> source_;
+  std::shared_ptr<const aq::Session> session_;
   std::ptrdiff_t layer_ = -1;
   bool updating_ = false;
   QListWidget* runList_;

@@ -1,20 +1,18 @@
 #include "ui/compare/histogram_service.h"
 
-#include "io/model_source.h"
+#include "job/session.h"
 #include "ui/util/format.h"
 #include "ui/util/post.h"
 
 namespace aqui {
 
-void HistogramService::request(std::shared_ptr<const aq::ModelSource> source, std::size_t index,
+void HistogramService::request(std::shared_ptr<const aq::Session> session, std::size_t index,
                                std::vector<aq::QuantScheme> schemes) {
   const quint64 gen = ++generation_;
   busy_ = true;
   runInPool(
       this,
-      [source = std::move(source), index, schemes = std::move(schemes)] {
-        return aq::layer_histograms(*source, index, schemes);
-      },
+      [session = std::move(session), index, schemes = std::move(schemes)] { return session->histograms(index, schemes); },
       [this, gen](aq::Result<aq::LayerHistograms> r) {
         if (gen != generation_) return;
         busy_ = false;

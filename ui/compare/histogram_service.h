@@ -1,12 +1,16 @@
 #pragma once
-// Computes aq::layer_histograms for a layer and a set of schemes on a pool thread; only the
-// latest request is delivered.
+// Computes a layer's histograms for a set of schemes (aq::Session::histograms, on the model as it
+// is open) on a pool thread; only the latest request is delivered.
 #include <QObject>
 #include <QString>
 #include <memory>
 #include <vector>
 
 #include "metrics/layer_histogram.h"
+
+namespace aq {
+class Session;
+}
 
 namespace aqui {
 
@@ -15,8 +19,7 @@ class HistogramService : public QObject {
  public:
   using QObject::QObject;
 
-  void request(std::shared_ptr<const aq::ModelSource> source, std::size_t index,
-               std::vector<aq::QuantScheme> schemes);
+  void request(std::shared_ptr<const aq::Session> session, std::size_t index, std::vector<aq::QuantScheme> schemes);
   bool busy() const { return busy_; }
 
  signals:
