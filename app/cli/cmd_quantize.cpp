@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -175,10 +174,7 @@ int cmd_plan(int argc, char** argv) {
     std::printf("time         about %.1f s at %.1f MB/s, measured on a %s sample with %d threads\n", estimate.seconds,
                 estimate.sample_mb_per_s, aq::format_mb(estimate.sample_bytes).c_str(),
                 aq::resolve_threads(config.threads));
-  if (!estimate.quality.empty()) {
-    const auto worst = std::min_element(estimate.quality.begin(), estimate.quality.end(), [](const auto& a, const auto& b) {
-      return aq::metrics_from(a.sums).sqnr_db < aq::metrics_from(b.sums).sqnr_db;
-    });
+  if (const auto* worst = estimate.worst_quality()) {
     std::printf("accuracy     about %.2f dB SQNR over the quantized tensors, worst %.2f dB (%s), on the same sample%s\n",
                 aq::metrics_from(estimate.quality_total).sqnr_db, aq::metrics_from(worst->sums).sqnr_db,
                 aq::display_text(worst->name, 56).c_str(),

@@ -11,6 +11,13 @@
 
 namespace aq {
 
+const RunEstimate::TensorQuality* RunEstimate::worst_quality() const {
+  const auto worst = std::min_element(quality.begin(), quality.end(), [](const auto& a, const auto& b) {
+    return metrics_from(a.sums).sqnr_db < metrics_from(b.sums).sqnr_db;
+  });
+  return worst == quality.end() ? nullptr : &*worst;
+}
+
 RunEstimate estimate_run(const ModelSource& source, const Plan& plan, int threads, uint64_t sample_bytes) {
   RunEstimate e;
   e.input_bytes = plan.input_bytes;

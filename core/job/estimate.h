@@ -31,6 +31,8 @@ struct RunEstimate {
   };
   std::vector<TensorQuality> quality;
   ErrorSums quality_total;
+  /// The sampled tensor with the lowest SQNR; null when nothing was sampled.
+  const TensorQuality* worst_quality() const;
 
   /// Whether the output's tensor data would be smaller than the input's (Plan::shrinks()).
   bool shrinks() const { return output_bytes < input_bytes; }

@@ -2,7 +2,6 @@
 
 #include <QFormLayout>
 #include <QLabel>
-#include <algorithm>
 #include <map>
 
 #include "ui/util/format.h"
@@ -83,13 +82,11 @@ void EstimateView::showEstimate(const aq::RunEstimate& e) {
   time_->setText(QString("≈ %1  (measured %2 at %3 MB/s)")
                      .arg(formatSeconds(e.seconds), formatBytes(e.sample_bytes))
                      .arg(e.sample_mb_per_s, 0, 'f', 0));
-  if (e.quality.empty()) {
+  const auto* worst = e.worst_quality();
+  if (!worst) {
     quality_->setText("–");
     return;
   }
-  const auto worst = std::min_element(e.quality.begin(), e.quality.end(), [](const auto& a, const auto& b) {
-    return aq::metrics_from(a.sums).sqnr_db < aq::metrics_from(b.sums).sqnr_db;
-  });
   quality_->setText(QString("≈ %1 SQNR, worst layer %2 (%3)")
                         .arg(formatDb(aq::metrics_from(e.quality_total).sqnr_db),
                              formatDb(aq::metrics_from(worst->sums).sqnr_db), QString::fromStdString(worst->name)));
