@@ -468,6 +468,7 @@ void MainWindow::onJobStarting(int index, int total, const aq::JobConfig& config
 }
 
 void MainWindow::onBatch(const EventBatch& b) {
+  const auto deferred = live_->deferAxes();  // emptied and filled: each axis laid out once
   if (runDisplay_) {  // the run's first events: the previous run's results go now
     layerModel_->clearResults();
     live_->startRun(runDisplay_->first, runDisplay_->second);

@@ -165,6 +165,54 @@ class ChartAxesTest : public QObject {
     q.maxIntervals = 10;
     QCOMPARE(fitAxisRange(q).step, 1.0);
     QCOMPARE(tickLabel(-0.0001, 2), QString("0.00"));
+    // A cosine axis never passes 1, however the padding and rounding come out.
+    for (double lo : {0.2, 0.9, 0.99, 0.9999}) {
+      AxisRequest c;
+      c.lo = lo;
+      c.hi = 1.0;
+      c.atMost = 1.0;
+      const AxisFit fc = fitAxisRange(c);
+      QVERIFY2(fc.hi == 1.0 && fc.lo <= lo, qPrintable(QString("cosine from %1: [%2, %3]").arg(lo).arg(fc.lo).arg(fc.hi)));
+    }
+  }
+
+  // A run's first events empty the charts and fill them inside an AxisDeferral: each axis is
+  // laid out once, at the end, and ends exactly where it would have without the deferral.
+  void deferredAxesEndWhereImmediateOnesDo() {
+    for (int metric : {int(AccuracyMetric::Sqnr), int(AccuracyMetric::Cosine)}) {
+      AccuracyChart immediate, deferred;
+      for (AccuracyChart* c : {&immediate, &deferred}) {
+        c->setMetric(AccuracyMetric(metric));
+        layout(*c, QSize(700, 420));
+        c->addResults("#1", results(20, 0, 1, 5, 9));  // a previous run's range
+      }
+      auto* dx = qobject_cast<QValueAxis*>(deferred.chart()->axes(Qt::Horizontal).front());
+      auto* dy = qobject_cast<QValueAxis*>(deferred.chart()->axes(Qt::Vertical).front());
+      const double before = dx->max();
+      immediate.clear();
+      immediate.addResults("#2", results(79, 0, 2, 12.3, 31.7));
+      {
+        const QtChartPanel::AxisDeferral hold(deferred);
+        deferred.clear();
+        deferred.addResults("#2", results(79, 0, 2, 12.3, 31.7));
+        QCOMPARE(dx->max(), before);  // noted, not yet laid out
+      }
+      QApplication::processEvents();
+      const QList<QAbstractAxis*> ia = {immediate.chart()->axes(Qt::Horizontal).front(),
+                                        immediate.chart()->axes(Qt::Vertical).front()};
+      const QList<QValueAxis*> da = {dx, dy};
+      for (int i = 0; i < 2; ++i) {
+        auto* a = qobject_cast<QValueAxis*>(ia[i]);
+        QCOMPARE(da[i]->min(), a->min());
+        QCOMPARE(da[i]->max(), a->max());
+        QCOMPARE(da[i]->tickInterval(), a->tickInterval());
+        QCOMPARE(da[i]->labelFormat(), a->labelFormat());
+      }
+      QVERIFY(dx->max() >= 156);
+      if (metric == int(AccuracyMetric::Cosine)) QVERIFY(dy->max() <= 1.0);
+      checkAxis(deferred.chart(), Qt::Horizontal, true, "deferred tensor #");
+      checkAxis(deferred.chart(), Qt::Vertical, false, "deferred metric");
+    }
   }
 
   void logRangeIsPlain() {

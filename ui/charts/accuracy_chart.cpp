@@ -210,8 +210,7 @@ void AccuracyChart::rescale() {
   if (x0 > x1) return;
   fitAxis(x_, x0, x1, false, true);
   if (metric_ == AccuracyMetric::Cosine) {
-    fitAxis(y_, y0, std::min(1.0, y1), false);
-    if (y_->max() > 1.0) y_->setMax(1.0);
+    fitAxis(y_, y0, std::min(1.0, y1), false, false, 1.0);
   } else {
     const bool relError = metric_ == AccuracyMetric::RelError;
     fitAxis(y_, y0, y1, relError, relError);

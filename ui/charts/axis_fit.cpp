@@ -67,6 +67,7 @@ AxisFit fitAxisRange(const AxisRequest& r) {
   }
   if (f.hi <= f.lo) f.hi = f.lo + f.step;
   if (r.nonNegative) f.lo = std::max(f.lo, 0.0);
+  if (f.hi > r.atMost && r.atMost > f.lo) f.hi = r.atMost;
   // Snap away binary noise (0.30000000000000004), so labels and ticks agree.
   f.lo = std::round(f.lo / f.step) * f.step;
   f.hi = std::round(f.hi / f.step) * f.step;

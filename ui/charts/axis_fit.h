@@ -30,6 +30,7 @@ struct AxisRequest {
   bool integer = false;      // whole numbers only (tensor numbers): the step is at least 1
   int maxIntervals = 5;      // from the pixels available (see intervalsFor); 2 at least
   double pad = 0.04;         // margin on each side, as a fraction of the data's span
+  double atMost = 1e300;     // the range never goes above (a cosine similarity: 1)
 };
 
 /// Pads the data range, then rounds it out to the nice step chosen for the padded span.

@@ -89,7 +89,15 @@ void LiveChartsPanel::apply(const EventBatch& b) {
   if (b.progress) speed_->addProgress(*b.progress);
 }
 
+std::vector<std::unique_ptr<QtChartPanel::AxisDeferral>> LiveChartsPanel::deferAxes() const {
+  std::vector<std::unique_ptr<QtChartPanel::AxisDeferral>> deferred;
+  for (QtChartPanel* c : std::initializer_list<QtChartPanel*>{memory_, accuracy_, speed_, pareto_})
+    deferred.push_back(std::make_unique<QtChartPanel::AxisDeferral>(*c));
+  return deferred;
+}
+
 void LiveChartsPanel::showRun(const QString& runLabel, const aq::JobResult& r) {
+  const auto deferred = deferAxes();
   startRun(runLabel, qstr(r.config.calibration.file.string()));
   memory_->addSamples(r.memory);
   accuracy_->addResults(runLabel, r.tensors);

@@ -8,8 +8,10 @@
 #include <QWidget>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <vector>
 
+#include "ui/charts/qt_chart_panel.h"
 #include "ui/job/event_batch.h"
 
 class QLabel;
@@ -35,6 +37,9 @@ class LiveChartsPanel : public QWidget {
   /// Empties every chart: another model was opened, and the last run's charts are not its own.
   void clear();
   void apply(const EventBatch& batch);
+  /// While the returned object lives, every chart's axes are laid out once, at the end (a run's
+  /// first events empty the charts and fill them at once: see QtChartPanel::AxisDeferral).
+  [[nodiscard]] std::vector<std::unique_ptr<QtChartPanel::AxisDeferral>> deferAxes() const;
   /// Redraws a finished run (picked from the history) in full.
   void showRun(const QString& runLabel, const aq::JobResult& result);
   /// The bucket_edges of a calibration file, once read (empty when it has none).

@@ -136,7 +136,7 @@ void QtChartPanel::attach(QAbstractSeries* series, QAbstractAxis* x, QAbstractAx
   series->attachAxis(y);
 }
 
-int QtChartPanel::intervalsFor(const QValueAxis* axis, double span) const {
+int QtChartPanel::intervalsFor(const QValueAxis* axis, double lo, double hi) const {
   const QRectF plot = chart_->plotArea();
   const bool horizontal = axis->orientation() == Qt::Horizontal;
   const double pixels = horizontal ? plot.width() : plot.height();
@@ -145,10 +145,9 @@ int QtChartPanel::intervalsFor(const QValueAxis* axis, double span) const {
   if (!horizontal) return aqui::intervalsFor(pixels, fm.height() * 2.2);
   // The widest label at a first guess of the step, plus a gap: labels that do not fit would be
   // elided to "…" by Qt Charts.
-  const double step = niceStep(span, aqui::intervalsFor(pixels, 60));
+  const double step = niceStep(hi - lo, aqui::intervalsFor(pixels, 60));
   const int d = stepDecimals(step);
-  const double widest = std::max(fm.horizontalAdvance(tickLabel(axis->min(), d)),
-                                 fm.horizontalAdvance(tickLabel(axis->max(), d)));
+  const double widest = std::max(fm.horizontalAdvance(tickLabel(lo, d)), fm.horizontalAdvance(tickLabel(hi, d)));
   return aqui::intervalsFor(pixels, widest + fm.horizontalAdvance("0000"));
 }
 
@@ -163,14 +162,15 @@ std::pair<QValueAxis*, QLogValueAxis*> QtChartPanel::addSizeErrorAxes() {
   return {x, y};
 }
 
-void QtChartPanel::fitAxis(QValueAxis* axis, double lo, double hi, bool fromZero, bool nonNegative) {
+void QtChartPanel::fitAxis(QValueAxis* axis, double lo, double hi, bool fromZero, bool nonNegative, double atMost) {
   if (!std::isfinite(lo) || !std::isfinite(hi)) return;
   AxisRequest r;
   r.lo = lo;
   r.hi = hi;
   r.fromZero = fromZero;
   r.nonNegative = nonNegative;
-  r.maxIntervals = intervalsFor(axis, std::abs(hi - lo));
+  r.atMost = atMost;
+  r.maxIntervals = intervalsFor(axis, std::min(lo, hi), std::max(lo, hi));
   if (const ManagedAxis* m = managed(axis)) {
     r.nonNegative = r.nonNegative || m->nonNegative;
     r.integer = m->integer;
@@ -179,16 +179,31 @@ void QtChartPanel::fitAxis(QValueAxis* axis, double lo, double hi, bool fromZero
   setAxisRange(axis, f.lo, f.hi);
 }
 
+QtChartPanel::AxisDeferral::AxisDeferral(QtChartPanel& panel) : panel_(panel) { ++panel_.deferrals_; }
+
+QtChartPanel::AxisDeferral::~AxisDeferral() {
+  if (--panel_.deferrals_ > 0) return;
+  const auto pending = std::move(panel_.pendingRanges_);
+  panel_.pendingRanges_.clear();
+  for (const auto& [axis, range] : pending) panel_.setAxisRange(axis, range.first, range.second);
+}
+
 void QtChartPanel::setAxisRange(QValueAxis* axis, double lo, double hi) {
-  // The tick interval goes first: Qt lays the old interval out over the new range at once, and
-  // a small interval over a large range is millions of ticks.
-  const double step = niceStep(hi - lo, intervalsFor(axis, hi - lo));
+  if (deferrals_ > 0) {
+    auto it = std::find_if(pendingRanges_.begin(), pendingRanges_.end(), [axis](const auto& p) { return p.first == axis; });
+    if (it == pendingRanges_.end()) pendingRanges_.push_back({axis, {lo, hi}});
+    else it->second = {lo, hi};
+    return;
+  }
   const bool outer = !fitting_;
   fitting_ = true;  // the relayouts below must not start another fit
-  axis->setTickType(QValueAxis::TicksDynamic);
-  axis->setTickInterval(std::max(step, axis->tickInterval()));
-  axis->setRange(lo, hi);
-  retick(axis);  // also when the range did not change (no rangeChanged signal)
+  if (hi > lo) {
+    reticking_ = true;  // the range change's own retick: the ticks are set here, with the range
+    applyTicks(axis, managed(axis), lo, hi);
+    reticking_ = false;
+  } else {
+    axis->setRange(lo, hi);
+  }
   if (outer) fitting_ = false;
 }
 
@@ -229,19 +244,26 @@ void QtChartPanel::retick(QValueAxis* axis) {
 }
 
 void QtChartPanel::retickNow(QValueAxis* axis, const ManagedAxis* m, double lo, double hi) {
-  if (!(hi > lo)) return;
+  if (hi > lo) applyTicks(axis, m, lo, hi);
+}
+
+void QtChartPanel::applyTicks(QValueAxis* axis, const ManagedAxis* m, double lo, double hi) {
   // Dynamic ticks at multiples of a nice step from zero: exact after a fit, and still exact
   // after a zoom or pan to an arbitrary range. The format prints exactly those multiples.
-  double step = niceStep(hi - lo, intervalsFor(axis, hi - lo));
+  double step = niceStep(hi - lo, intervalsFor(axis, lo, hi));
   if (m && m->integer) step = std::max(step, 1.0);
   const QString format = QString("%.%1f").arg(stepDecimals(step));
-  if (axis->tickType() == QValueAxis::TicksDynamic && axis->tickAnchor() == 0 && axis->tickInterval() == step &&
-      axis->labelFormat() == format)
-    return;  // unchanged: no relayout
-  axis->setTickType(QValueAxis::TicksDynamic);
-  axis->setTickAnchor(0);
-  axis->setTickInterval(step);
-  axis->setLabelFormat(format);
+  // Qt Charts lays the axis' labels out again on each change below, so only what differs is
+  // set. A larger interval goes before the range (Qt lays the old interval out over the new
+  // range at once, and a small interval over a large range is millions of ticks); a smaller
+  // one after it.
+  if (axis->tickType() != QValueAxis::TicksDynamic) axis->setTickType(QValueAxis::TicksDynamic);
+  if (axis->tickAnchor() != 0) axis->setTickAnchor(0);
+  if (axis->labelFormat() != format) axis->setLabelFormat(format);
+  const bool widen = step > axis->tickInterval();
+  if (widen) axis->setTickInterval(step);
+  if (axis->min() != lo || axis->max() != hi) axis->setRange(lo, hi);
+  if (!widen && axis->tickInterval() != step) axis->setTickInterval(step);
 }
 
 void QtChartPanel::plotAreaChanged() {

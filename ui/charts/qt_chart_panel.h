@@ -40,6 +40,20 @@ class QtChartPanel : public ChartPanel {
   /// The "Maximise" button of the controls row (tests click it).
   QToolButton* maximiseButton() const { return maximise_; }
 
+  /// While one is alive, the panel's axis ranges are only noted, and each axis is laid out once,
+  /// at its last range, when the last one ends: Qt Charts lays an axis' labels out again on
+  /// every change, and a run's first events empty the charts and fill them at once.
+  class AxisDeferral {
+   public:
+    explicit AxisDeferral(QtChartPanel& panel);
+    ~AxisDeferral();
+    AxisDeferral(const AxisDeferral&) = delete;
+    AxisDeferral& operator=(const AxisDeferral&) = delete;
+
+   private:
+    QtChartPanel& panel_;
+  };
+
  protected:
   QHBoxLayout* controls() const { return controls_; }
   bool dark() const { return dark_; }
@@ -59,7 +73,9 @@ class QtChartPanel : public ChartPanel {
   /// Sets a value axis to [lo, hi] with a margin, then rounds it out to nice ticks (1, 2, 5 x
   /// 10^n) as many as the axis' length in pixels has room for. `nonNegative`: sizes, counts,
   /// speeds, tensor numbers; the axis never shows a value below zero.
-  void fitAxis(QValueAxis* axis, double lo, double hi, bool fromZero, bool nonNegative = false);
+  /// `atMost`: a bound the range never exceeds (a cosine similarity: 1).
+  void fitAxis(QValueAxis* axis, double lo, double hi, bool fromZero, bool nonNegative = false,
+               double atMost = 1e300);
   /// Keeps `axis`'s ticks nice and its labels exact whatever sets its range (fits, zoom, pan).
   /// Every QValueAxis of a chart goes through here once.
   /// `integer`: whole numbers only (tensor numbers), ticks at least 1 apart.
@@ -84,7 +100,7 @@ class QtChartPanel : public ChartPanel {
   void paint(QPainter& painter, QSize size);
   void applyTheme(bool dark);
   void retick(QValueAxis* axis);
-  int intervalsFor(const QValueAxis* axis, double span) const;
+  int intervalsFor(const QValueAxis* axis, double lo, double hi) const;
   void fitTitle();
   void fitAxisTitles();
   void fitLegend();
@@ -105,6 +121,8 @@ class QtChartPanel : public ChartPanel {
   };
   const ManagedAxis* managed(const QValueAxis* axis) const;
   void retickNow(QValueAxis* axis, const ManagedAxis* m, double lo, double hi);
+  /// Ticks (and the range) for [lo, hi], setting only what changed.
+  void applyTicks(QValueAxis* axis, const ManagedAxis* m, double lo, double hi);
   bool reticking_ = false;
   std::vector<ManagedAxis> axes_;
   bool dark_ = false;
@@ -112,6 +130,8 @@ class QtChartPanel : public ChartPanel {
   QSizeF fittedFor_;      // the plot area the ticks were last counted for
   bool fitting_ = false;
   bool legendShown_ = true;  // re-entrancy guard: a fit changes the plot area, which asks for a fit
+  int deferrals_ = 0;
+  std::vector<std::pair<QValueAxis*, std::pair<double, double>>> pendingRanges_;
 };
 
 }  // namespace aqui
