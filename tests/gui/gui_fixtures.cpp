@@ -2,10 +2,12 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QTest>
 
 #include "test_support.h"
@@ -65,19 +67,22 @@ bool openAndWait(aqui::MainWindow& w, const QString& path, int timeoutMs) {
 }
 
 bool runAndWait(aqui::MainWindow& w, const std::vector<int>& bits, int timeoutMs) {
+  // A local event loop, as the application's: it wakes for each event. (QTest::qWait sleeps
+  // 10 ms between its turns, which would delay every delivery of the job's events.)
+  QEventLoop loop;
   bool done = false, complete = false;
-  auto c = QObject::connect(&w, &aqui::MainWindow::runsFinished, [&](const std::vector<int>&, bool all) {
+  auto c = QObject::connect(&w, &aqui::MainWindow::runsFinished, &loop, [&](const std::vector<int>&, bool all) {
     done = true;
     complete = all;
+    loop.quit();
   });
   const bool started = bits.empty() ? w.startRun() : w.startCompare(bits);
   if (!started) {
     QObject::disconnect(c);
     return false;
   }
-  QElapsedTimer t;
-  t.start();
-  while (!done && t.elapsed() < timeoutMs) QTest::qWait(10);
+  QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+  if (!done) loop.exec();
   QObject::disconnect(c);
   return done && complete;
 }

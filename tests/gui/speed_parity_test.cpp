@@ -5,12 +5,10 @@
 // a user has it.
 //
 // Two figures are taken for each: the run time each front end reports (JobResult::wall_s: the
-// GUI's "Done: #1 in …", the CLI's totals) and the time until the front end is done (the CLI's
-// call returning; the GUI's runsFinished). The bound is on the second, what a user waits for:
-// within 10% of the CLI's, plus kWindowWorkS. That is the window's own fixed work per run (the
-// settings disabled and enabled again, the layer table and four charts reset and filled, the log,
-// two repaints), about 15-25 ms on a 2-core VM: within the 10% when the demo run takes 0.3 s (the
-// issue's machine, or this VM under its usual load), not when it takes 0.08 s on an idle VM.
+// GUI's "Done: #1 in …", the CLI's totals) and the time until the front end is done: the CLI's
+// call returning; the GUI's runsFinished, with the table, the charts and the log holding the
+// run's results, and the window's repaint after it. The bound is on the second, what a user
+// waits for: within 10% of the CLI's.
 //
 // The machine may be a noisy shared 2-core VM: after a warm-up of each, the two are run
 // alternately (the order swapped every pair, so that neither always follows the other) and their
@@ -28,6 +26,7 @@
 #include "job/job.h"
 #include "ui/app/launch_director.h"
 #include "ui/compare/run_history.h"
+#include "ui/job/delivery_pacer.h"
 #include "ui/main_window.h"
 #include "ui/settings/settings_panel.h"
 #include "ui/util/format.h"
@@ -39,11 +38,11 @@ namespace {
 constexpr int kPairs = 7;
 constexpr int kRounds = 3;  // rounds of kPairs before the GUI is judged slower
 constexpr double kTolerance = 1.10;
-constexpr double kWindowWorkS = 0.025;
 
 struct Timing {
   double reported = -1;  // JobResult::wall_s
   double done = -1;      // until the front end is done
+  double windowCpu = 0;  // the GUI's: CPU time of its thread (the window's own work), seconds
 };
 
 double median(std::vector<double> v) {
@@ -62,16 +61,18 @@ Timing cliRun(const aq::JobConfig& config) {
   return {r.wall_s, done};
 }
 
-// runsFinished is timed in its own slot: runAndWait notices it only at its next 10 ms poll.
+// Until done: runsFinished, then the events it left (the repaint of the table and the charts;
+// left for later, it would be charged to the next run).
 Timing guiRun(MainWindow& w) {
   QElapsedTimer t;
-  double done = -1;
-  auto c = QObject::connect(&w, &MainWindow::runsFinished, [&] { done = double(t.nsecsElapsed()) / 1e9; });
   t.start();
+  const double cpu0 = threadCpuSeconds();
   const bool ok = guitest::runAndWait(w, {}, 300000);
-  QObject::disconnect(c);
+  QCoreApplication::processEvents();
+  const double done = double(t.nsecsElapsed()) / 1e9;
+  const double windowCpu = threadCpuSeconds() - cpu0;
   if (!ok || !w.history()->last()) return {};
-  return {w.history()->last()->result->wall_s, done};
+  return {w.history()->last()->result->wall_s, done, windowCpu};
 }
 
 }  // namespace
@@ -107,9 +108,11 @@ class SpeedParityTest : public QObject {
     cli.output = sstr(out.filePath("cli-int4.safetensors"));
     QTest::qWait(1500);  // the estimate measures a sample of the model; let it finish
 
-    // Warm-up: the page cache, the thread pools, the charts' first layout.
-    QVERIFY(cliRun(cli).done > 0);
-    QVERIFY(guiRun(w).done > 0);
+    // Warm-up: the page cache, the thread pools, the charts' first layouts, the glyph caches.
+    for (int i = 0; i < 2; ++i) {
+      QVERIFY(cliRun(cli).done > 0);
+      QVERIFY(guiRun(w).done > 0);
+    }
     // The same job: the same bytes (the GUI names its output from the settings).
     const QString guiOutput = qstr(w.history()->last()->result->config.output.string());
     QVERIFY(!guiOutput.isEmpty());
@@ -145,16 +148,16 @@ class SpeedParityTest : public QObject {
                     guiTimes[i].reported, guiTimes[i].done);
       std::printf("  median run time: CLI %.3f s, GUI %.3f s (GUI/CLI %.2f)\n", cliReported, guiReported,
                   guiReported / cliReported);
-      std::printf("  median until done: CLI %.3f s, GUI %.3f s (GUI/CLI %.2f, limit %.2f + %.0f ms)\n", cliDone, guiDone,
-                  guiDone / cliDone, kTolerance, kWindowWorkS * 1000);
+      std::printf("  median until done: CLI %.3f s, GUI %.3f s (GUI/CLI %.2f, limit %.2f)\n", cliDone, guiDone,
+                  guiDone / cliDone, kTolerance);
+      std::printf("  median CPU time of the GUI thread per run: %.1f ms\n", medianOf(guiTimes, &Timing::windowCpu) * 1000);
       std::fflush(stdout);
-      done = QString("the GUI was done after %1 s (median), the CLI after %2 s: more than %3x + %4 s")
-                                  .arg(guiDone, 0, 'f', 3)
-                                  .arg(cliDone, 0, 'f', 3)
-                                  .arg(kTolerance, 0, 'f', 2)
-                                  .arg(kWindowWorkS, 0, 'f', 3)
-                                  .toUtf8();
-      within = guiDone <= kTolerance * cliDone + kWindowWorkS;
+      done = QString("the GUI was done after %1 s (median), the CLI after %2 s: more than %3x")
+                 .arg(guiDone, 0, 'f', 3)
+                 .arg(cliDone, 0, 'f', 3)
+                 .arg(kTolerance, 0, 'f', 2)
+                 .toUtf8();
+      within = guiDone <= kTolerance * cliDone;
       std::printf("  round %d of %d: %s\n", round, kRounds, within ? "within the bound" : "outside the bound");
     }
     QVERIFY2(within, done.constData());

@@ -4,14 +4,18 @@
 // cores, would otherwise have: the pacer measures that cost (the GUI thread's CPU time since the
 // last delivery, or since the job started: the window's preparations and their repaint) and spaces
 // deliveries so that live updates take at most kGuiShare of one core. Where updates are cheap
-// they come up to 20 times a second; where they are dear, less often; a run shorter than the
-// first interval costs the GUI one update, at its end.
+// they come up to 20 times a second; where they are dear, less often.
+//
+// A run's first delivery is the dearest (it empties and refills the table and every chart) and
+// comes kFirstIntervalMs into the run at the earliest: a shorter run is shown once, at its end,
+// not twice within a fraction of a second, each time at the cost of the job's cores.
 namespace aqui {
 
 class DeliveryPacer {
  public:
   static constexpr int kMinIntervalMs = 50;   // at most 20 deliveries a second
   static constexpr int kMaxIntervalMs = 500;  // the charts still move twice a second
+  static constexpr int kFirstIntervalMs = 200;
   static constexpr double kGuiShare = 0.05;
 
   /// A job starts (call on the GUI thread).
@@ -24,6 +28,7 @@ class DeliveryPacer {
 
  private:
   double lastCpuS_ = 0;
+  bool delivered_ = false;  // in this run
 };
 
 /// CPU time the calling thread has used, in seconds.
