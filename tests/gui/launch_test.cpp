@@ -1,5 +1,6 @@
 // The real `arrowquant` binary: no display, options, and a full offscreen launch with a
 // self-screenshot (the way docs/screenshots are made).
+#include <QFile>
 #include <QImage>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -89,6 +90,28 @@ class LaunchTest : public QObject {
     QVERIFY2(r.code == 0, qPrintable(r.err));
     const QImage img(shot);
     QCOMPARE(img.size(), QSize(1200, 800));
+  }
+
+  // A second launch finds the first one's output: the run asks before replacing it. The
+  // screenshot shows the question and quitting answers no, for --run and --compare alike.
+  void aRunThatAsksFirstStillGivesItsScreenshotAndReplacesNothing() {
+    QTemporaryDir home;
+    aqtest::TempDir dir;
+    guitest::writeSmallDit(dir / "m.safetensors", 64, 2);
+    const QString model = QString::fromStdString((dir / "m.safetensors").string());
+    const std::vector<uint8_t> kEarlier = {'a', 'n', ' ', 'e', 'a', 'r', 'l', 'i', 'e', 'r', ' ', 'r', 'u', 'n'};
+    for (const QStringList& action : {QStringList{"--run"}, QStringList{"--compare", "2,8"}}) {
+      for (const char* name : {"m-int4.safetensors", "m-int2.safetensors", "m-int8.safetensors"})
+        aqtest::write_file(dir / name, kEarlier);
+      const QString shot = home.filePath("asks.png");
+      QFile::remove(shot);
+      const Run r = launch(QStringList{model} + action + QStringList{"--screenshot", shot, "--window-size", "1200x800"},
+                           offscreen(home.path()), 60000);
+      QVERIFY2(r.code == 0, qPrintable(action.join(' ') + ": " + r.err));
+      QCOMPARE(QImage(shot).size(), QSize(1200, 800));
+      for (const char* name : {"m-int4.safetensors", "m-int2.safetensors", "m-int8.safetensors"})
+        QVERIFY2(aqtest::read_file(dir / name) == kEarlier, name);
+    }
   }
 
   void comparisonScreenshot() {

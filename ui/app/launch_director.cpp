@@ -81,6 +81,7 @@ void LaunchDirector::onModelLoaded() {
     return;
   }
   if (!opts_.compareBits.empty()) {
+    screenshotAnyQuestion();
     window_->startCompare(opts_.compareBits);
     if (!opts_.screenshot.isEmpty()) {
       // The comparison screenshot waits for the histogram of the chosen layer.
@@ -91,7 +92,10 @@ void LaunchDirector::onModelLoaded() {
     }
     return;
   }
-  if (opts_.run) window_->startRun();
+  if (opts_.run) {
+    screenshotAnyQuestion();
+    window_->startRun();
+  }
   if (!opts_.screenshot.isEmpty() && opts_.screenshotAtProgress < 0) screenshotSoon();
 }
 
@@ -101,20 +105,35 @@ void LaunchDirector::screenshotSoon() {
   QTimer::singleShot(opts_.screenshotAfterMs, this, &LaunchDirector::takeScreenshot);
 }
 
+void LaunchDirector::screenshotAnyQuestion() {
+  if (opts_.screenshot.isEmpty()) return;
+  // Runs in the dialog's own event loop, if one is up.
+  QTimer::singleShot(0, this, [this] {
+    if (QApplication::activeModalWidget()) screenshotSoon();
+  });
+}
+
 void LaunchDirector::takeScreenshot() {
   done_ = true;
   QPixmap shot = window_->grab();
-  // The manual is a window of its own: drawn over the main window where it stands on screen.
-  if (auto* help = window_->findChild<HelpController*>(); help && help->manual() && help->manual()->isVisible()) {
+  // The manual and a question the window waits on are windows of their own: drawn over the
+  // main window where they stand on screen.
+  QWidget* question = QApplication::activeModalWidget();
+  auto* help = window_->findChild<HelpController*>();
+  QWidget* manual = help && help->manual() && help->manual()->isVisible() ? help->manual() : nullptr;
+  for (QWidget* over : {manual, question}) {
+    if (!over || over == window_) continue;
     QPainter p(&shot);
-    p.drawPixmap(help->manual()->geometry().topLeft() - window_->geometry().topLeft(), help->manual()->grab());
+    p.drawPixmap(over->geometry().topLeft() - window_->geometry().topLeft(), over->grab());
   }
   if (shot.save(opts_.screenshot, "PNG"))
     std::fprintf(stderr, "arrowquant: screenshot %dx%d saved to %s\n", shot.width(), shot.height(),
                  qPrintable(opts_.screenshot));
   else
     std::fprintf(stderr, "arrowquant: could not save the screenshot to %s\n", qPrintable(opts_.screenshot));
-  if (opts_.quitAfterScreenshot) window_->close();
+  if (!opts_.quitAfterScreenshot) return;
+  if (question && question != window_) question->close();  // "no": nothing is replaced
+  window_->close();
 }
 
 }  // namespace aqui

@@ -18,6 +18,9 @@ class LaunchDirector : public QObject {
  private:
   void onModelLoaded();
   void screenshotSoon();
+  /// Before a run starts: if it asks first (replace existing files?), the screenshot shows the
+  /// question, and quitting after it answers no; the window would otherwise wait forever.
+  void screenshotAnyQuestion();
   void takeScreenshot();
 
   MainWindow* window_;

@@ -24,7 +24,8 @@ bool askToOverwrite(QWidget* parent, const QStringList& files) {
                   files.size() == 1 ? QString("%1 already exists.").arg(names.front())
                                     : QString("%1 output files already exist.").arg(files.size()),
                   QMessageBox::NoButton, parent);
-  box.setInformativeText("Replace them with the new results? The old files are lost.");
+  box.setInformativeText(files.size() == 1 ? "Replace it with the new result? The old file is lost."
+                                            : "Replace them with the new results? The old files are lost.");
   box.setDetailedText(files.join('\n'));
   auto* replace = box.addButton("Replace", QMessageBox::DestructiveRole);
   box.addButton(QMessageBox::Cancel);
