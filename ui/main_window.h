@@ -85,23 +85,11 @@ class MainWindow : public QMainWindow {
   QString exportCsv(const QString& path, ReportScope scope = ReportScope::Auto) { return exports_->csv(path, scope); }
   QString exportCharts(const QString& dir, ReportScope scope = ReportScope::Auto) { return exports_->charts(dir, scope); }
 
-  // The parts, for tests and the launch options.
+  // The parts the launch options drive (tests find the others by type: guitest::part).
   SettingsPanel* settingsPanel() const;
-  EstimateView* estimateView() const;
-  LayerTableModel* layerModel() const { return layerModel_; }
-  LayerTableView* layerView() const { return layerView_; }
-  LiveChartsPanel* liveCharts() const { return live_; }
   ComparisonView* comparison() const { return comparison_; }
-  LogView* log() const { return log_; }
-  ProgressStatus* progressStatus() const { return progress_; }
-  ErrorBanner* errorBanner() const { return banner_; }
-  ModelSummaryView* summary() const { return summary_; }
   QuantizedModelBar* quantizedBar() const { return quantizedBar_; }
   JobController* controller() const { return controller_; }
-  RunHistory* history() const { return history_; }
-  AfterRunActions* afterRun() const { return afterRun_; }
-  QTabWidget* tabs() const { return tabs_; }
-  ExportController* exports() const { return exports_; }
   std::shared_ptr<const aq::ModelSource> source() const;
 
  signals:
@@ -135,6 +123,7 @@ class MainWindow : public QMainWindow {
   void onQueueFinished(const std::vector<int>& ids, bool complete);
   void setBusy(bool busy);
   void compareDialog();
+  EstimateView* estimateView() const;
 
   // Engine-facing parts.
   JobController* controller_;

@@ -36,13 +36,13 @@ class AfterRunTest : public QObject {
   void actionsOnTheLastRun() {
     MainWindow w;
     w.show();
-    AfterRunActions* after = w.afterRun();
+    AfterRunActions* after = guitest::part<aqui::AfterRunActions>(w);
     QVERIFY(guitest::openAndWait(w, qs(dir_ / "model.safetensors")));
     for (QAction* a : {after->openFolderAction(), after->verifyAction(), after->openResultAction(),
                        after->copyCommandAction()})
       QVERIFY2(!a->isEnabled(), qPrintable(a->text()));
     QVERIFY(guitest::runAndWait(w));
-    const RunRecord* run = w.history()->last();
+    const RunRecord* run = guitest::part<aqui::RunHistory>(w)->last();
     QVERIFY(run);
     const QString output = qs(run->result->config.output);
     QVERIFY(QFileInfo(output).isFile());
@@ -66,8 +66,8 @@ class AfterRunTest : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(verified.count(), 1, 30000);
     QVERIFY2(after->verdict().contains("match the run"), qPrintable(after->verdict()));
     int ticks = 0;
-    for (int r = 0; r < w.layerModel()->rowCount(); ++r)
-      ticks += w.layerModel()->index(r, LayerTableModel::Sqnr).data().toString().endsWith("✓");
+    for (int r = 0; r < guitest::part<aqui::LayerTableModel>(w)->rowCount(); ++r)
+      ticks += guitest::part<aqui::LayerTableModel>(w)->index(r, LayerTableModel::Sqnr).data().toString().endsWith("✓");
     int quantized = 0;
     for (const auto& t : run->result->tensors) quantized += t.quantized();
     QVERIFY(quantized > 0);

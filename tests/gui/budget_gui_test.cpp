@@ -145,10 +145,10 @@ class BudgetGuiTest : public QObject {
     QCOMPARE(g->weightsText(), g->problem());
     QVERIFY(g->findChild<QLabel*>("timestepWeightsStatus")->isVisible());
     QVERIFY(!w.startRun());
-    QVERIFY(w.history()->runs().empty());
-    QVERIFY2(w.errorBanner()->isVisible() && w.errorBanner()->text().contains("3 buckets"),
-             qPrintable(w.errorBanner()->text()));
-    QVERIFY(w.log()->toPlainText().contains("Run not started: Timestep weights: 2 given"));
+    QVERIFY(guitest::part<aqui::RunHistory>(w)->runs().empty());
+    QVERIFY2(guitest::part<aqui::ErrorBanner>(w)->isVisible() && guitest::part<aqui::ErrorBanner>(w)->text().contains("3 buckets"),
+             qPrintable(guitest::part<aqui::ErrorBanner>(w)->text()));
+    QVERIFY(guitest::part<aqui::LogView>(w)->toPlainText().contains("Run not started: Timestep weights: 2 given"));
 
     // Not numbers: refused as typed, by the engine's own parser's rules.
     auto* edit = g->findChild<QLineEdit*>("timestepWeights");
@@ -174,8 +174,8 @@ class BudgetGuiTest : public QObject {
     BudgetGroup* b = w.settingsPanel()->budget();
     QVERIFY2(b->statusText().contains("not a size"), qPrintable(b->statusText()));
     QVERIFY(!w.startRun());
-    QVERIFY(w.errorBanner()->text().contains("2 furlongs"));
-    QVERIFY(w.history()->runs().empty());
+    QVERIFY(guitest::part<aqui::ErrorBanner>(w)->text().contains("2 furlongs"));
+    QVERIFY(guitest::part<aqui::RunHistory>(w)->runs().empty());
   }
 
   void budgetRunFitsAndDrawsTheParetoChart() {
@@ -195,7 +195,7 @@ class BudgetGuiTest : public QObject {
     s.write_output = true;  // next to the model, named by the panel
     w.settingsPanel()->setSettings(s);
     QVERIFY(guitest::runAndWait(w));
-    const aq::JobResult& r = *w.history()->last()->result;
+    const aq::JobResult& r = *guitest::part<aqui::RunHistory>(w)->last()->result;
     QCOMPARE(r.status, aq::JobStatus::Succeeded);
 
     // The output fits the budget: by the run's figures and by the file's own tensors.
@@ -209,7 +209,7 @@ class BudgetGuiTest : public QObject {
     // The chart draws the engine's allocation: every frontier and path point, and the choice,
     // at the run's own size, left of the budget line.
     QVERIFY(r.budget.has_value());
-    ParetoChart* chart = w.liveCharts()->pareto();
+    ParetoChart* chart = guitest::part<aqui::LiveChartsPanel>(w)->pareto();
     QVERIFY(!chart->isHidden());
     QCOMPARE(chart->frontierCount(), int(r.budget->frontier.size()));
     QCOMPARE(chart->pathCount(), int(r.budget->path.size()));
@@ -221,12 +221,12 @@ class BudgetGuiTest : public QObject {
     QVERIFY(chart->targetBpw().has_value());
     QVERIFY(chart->chosenPoint()->x() <= *chart->targetBpw());
     QVERIFY(std::abs(*chart->targetBpw() - target) < 1e-3);
-    const std::vector<ChartPanel*> exported = w.liveCharts()->charts();
+    const std::vector<ChartPanel*> exported = guitest::part<aqui::LiveChartsPanel>(w)->charts();
     QVERIFY(std::count(exported.begin(), exported.end(), chart) == 1);  // it exports with the others
 
     // The layer table shows what each tensor got, which is not one scheme for all.
     std::set<QString> schemes;
-    LayerTableModel* m = w.layerModel();
+    LayerTableModel* m = guitest::part<aqui::LayerTableModel>(w);
     for (const auto& t : r.tensors) {
       if (!t.quantized()) continue;
       const QString shown = m->data(m->index(int(t.index), LayerTableModel::PlanCol), Qt::DisplayRole).toString();

@@ -82,7 +82,7 @@ class CalibrationRunTest : public QObject {
     QCOMPARE(w.settingsPanel()->calibration()->statusText(),
              QString("3 buckets (t 0–29), %1 layers").arg(layers_.size()));
     QVERIFY(guitest::runAndWait(w));
-    const aq::JobResult& r = *w.history()->last()->result;
+    const aq::JobResult& r = *guitest::part<aqui::RunHistory>(w)->last()->result;
     QCOMPARE(r.status, aq::JobStatus::Succeeded);
     QCOMPARE(QString::fromStdString(r.config.calibration.file.string()), qs(cal_));
 
@@ -98,7 +98,7 @@ class CalibrationRunTest : public QObject {
 
     // Accuracy chart: one output-SQNR point per quantized layer, at its output SQNR, drawn
     // beside the weight SQNR, and the title and legend say which is which.
-    AccuracyChart* acc = w.liveCharts()->accuracy();
+    AccuracyChart* acc = guitest::part<aqui::LiveChartsPanel>(w)->accuracy();
     QCOMPARE(acc->outputPointCount(), quantized);
     QCOMPARE(acc->pointCount(), 2 * quantized);
     const QList<QPointF> out = acc->outputPoints(0);
@@ -113,7 +113,7 @@ class CalibrationRunTest : public QObject {
     QVERIFY2(names.contains("weight SQNR") && names.contains("output SQNR"), qPrintable(names.join('|')));
 
     // Heat map: shown instead of its placeholder, layers x buckets cells matching the results.
-    LiveChartsPanel* live = w.liveCharts();
+    LiveChartsPanel* live = guitest::part<aqui::LiveChartsPanel>(w);
     BucketHeatMap* heat = live->heatMap();
     QVERIFY(!heat->isHidden());
     QVERIFY(live->note()->isHidden());
@@ -159,15 +159,15 @@ class CalibrationRunTest : public QObject {
     QVERIFY(guitest::openAndWait(w, qs(model_)));
     useCalibration(w, {});
     QVERIFY(guitest::runAndWait(w));
-    AccuracyChart* acc = w.liveCharts()->accuracy();
+    AccuracyChart* acc = guitest::part<aqui::LiveChartsPanel>(w)->accuracy();
     QCOMPARE(acc->outputPointCount(), 0);
     QCOMPARE(acc->chart()->series().size(), 1);
     QCOMPARE(acc->chart()->title(), QString("Per-layer accuracy"));
     QVERIFY(acc->chart()->series().front()->name().startsWith("#"));
-    QVERIFY(w.liveCharts()->heatMap()->isHidden());
-    QVERIFY(!w.liveCharts()->note()->isHidden());
-    QVERIFY(w.liveCharts()->note()->text().contains("needs a calibration file"));
-    QCOMPARE(int(w.liveCharts()->charts().size()), 3);
+    QVERIFY(guitest::part<aqui::LiveChartsPanel>(w)->heatMap()->isHidden());
+    QVERIFY(!guitest::part<aqui::LiveChartsPanel>(w)->note()->isHidden());
+    QVERIFY(guitest::part<aqui::LiveChartsPanel>(w)->note()->text().contains("needs a calibration file"));
+    QCOMPARE(int(guitest::part<aqui::LiveChartsPanel>(w)->charts().size()), 3);
   }
 
   void unusableFileRefusesTheRun() {
@@ -181,10 +181,10 @@ class CalibrationRunTest : public QObject {
     QVERIFY(w.settingsPanel()->calibration()->statusText().contains("not an HDF5 file"));
     QVERIFY(!w.startRun());
     QVERIFY(!w.startCompare({2, 4}));
-    QVERIFY(w.history()->runs().empty());
-    QVERIFY2(w.errorBanner()->isVisible() && w.errorBanner()->text().contains(qs(bad).toHtmlEscaped()),
-             qPrintable(w.errorBanner()->text()));
-    QVERIFY(w.log()->toPlainText().contains("Run not started: " + qs(bad)));
+    QVERIFY(guitest::part<aqui::RunHistory>(w)->runs().empty());
+    QVERIFY2(guitest::part<aqui::ErrorBanner>(w)->isVisible() && guitest::part<aqui::ErrorBanner>(w)->text().contains(qs(bad).toHtmlEscaped()),
+             qPrintable(guitest::part<aqui::ErrorBanner>(w)->text()));
+    QVERIFY(guitest::part<aqui::LogView>(w)->toPlainText().contains("Run not started: " + qs(bad)));
 
     // A well-formed file for another model passes the form; the engine refuses it, by name.
     const auto other = dir_ / "other-model.h5";
@@ -194,7 +194,7 @@ class CalibrationRunTest : public QObject {
     useCalibration(w, qs(other));
     QVERIFY(waitRead(*w.settingsPanel()->calibration()));
     QVERIFY(!guitest::runAndWait(w));
-    QVERIFY2(w.errorBanner()->text().contains("other-model.h5"), qPrintable(w.errorBanner()->text()));
+    QVERIFY2(guitest::part<aqui::ErrorBanner>(w)->text().contains("other-model.h5"), qPrintable(guitest::part<aqui::ErrorBanner>(w)->text()));
   }
 
   void narrowPanelKeepsThePerLayerCharts() {

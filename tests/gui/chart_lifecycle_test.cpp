@@ -26,7 +26,7 @@ class ChartLifecycleTest : public QObject {
     w.show();
     QVERIFY(guitest::openAndWait(w, QString::fromStdString((dir / "a.safetensors").string())));
     QVERIFY(guitest::runAndWait(w));
-    LiveChartsPanel* live = w.liveCharts();
+    LiveChartsPanel* live = guitest::part<aqui::LiveChartsPanel>(w);
     QVERIFY(live->accuracy()->pointCount() > 0);
     QVERIFY(live->memory()->pointCount() > 0);
 

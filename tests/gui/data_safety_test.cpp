@@ -56,7 +56,7 @@ class DataSafetyTest : public QObject {
     QCOMPARE(asked, QStringList{qs(out)});
     QVERIFY(!w.isBusy());
     QVERIFY(aqtest::read_file(out) == before);
-    QVERIFY(w.log()->toPlainText().contains("existing output file(s) kept"));
+    QVERIFY(guitest::part<aqui::LogView>(w)->toPlainText().contains("existing output file(s) kept"));
 
     // A comparison names every file it would replace (the INT4 one exists).
     asked.clear();
@@ -84,27 +84,27 @@ class DataSafetyTest : public QObject {
     QVERIFY(!w.source());
     QVERIFY(!w.startRun());
     QVERIFY(w.quantizedBar()->isVisible());
-    QVERIFY(w.layerModel()->storedMode());
-    QVERIFY(w.layerModel()->index(0, aqui::LayerTableModel::Name).data().toString().indexOf(".aq_") < 0);
+    QVERIFY(guitest::part<aqui::LayerTableModel>(w)->storedMode());
+    QVERIFY(guitest::part<aqui::LayerTableModel>(w)->index(0, aqui::LayerTableModel::Name).data().toString().indexOf(".aq_") < 0);
   }
 
   void theEstimateWarnsWhenNothingWouldShrink() {
     MainWindow w;
     w.show();
     QVERIFY(guitest::openAndWait(w, qs(model_)));
-    QVERIFY(w.estimateView()->warningText().isEmpty());
+    QVERIFY(guitest::part<aqui::EstimateView>(w)->warningText().isEmpty());
     // A LoRA's [N, 1] tensors: packed, each one-element row would carry its own scale and zero.
     aqtest::write_safetensors(dir_ / "thin.safetensors",
                               {{"a.lora_up.weight", "F16", {4096, 1}, aqtest::f16_bytes(aqtest::gaussian(4096, 1))},
                                {"b.lora_up.weight", "F16", {4096, 1}, aqtest::f16_bytes(aqtest::gaussian(4096, 2))}});
     QVERIFY(guitest::openAndWait(w, qs(dir_ / "thin.safetensors")));
-    QVERIFY2(w.estimateView()->warningText().contains("would not be smaller"), qPrintable(w.estimateView()->warningText()));
+    QVERIFY2(guitest::part<aqui::EstimateView>(w)->warningText().contains("would not be smaller"), qPrintable(guitest::part<aqui::EstimateView>(w)->warningText()));
   }
 
   void aCancelIsNotAnError() {
     MainWindow w;
     QVERIFY(guitest::openAndWait(w, qs(medium_)));
-    const int errorsBefore = w.log()->errors();
+    const int errorsBefore = guitest::part<aqui::LogView>(w)->errors();
     bool cancelled = false;
     // As soon as the job runs: its first events may come only at its end (the delivery pacer).
     connect(w.controller(), &aqui::JobController::started, this, [&] {
@@ -115,9 +115,9 @@ class DataSafetyTest : public QObject {
     });
     QVERIFY(!guitest::runAndWait(w));  // stopped, not complete
     QVERIFY(cancelled);
-    QVERIFY(w.history()->runs().empty());
-    QCOMPARE(w.log()->errors(), errorsBefore);
-    QVERIFY(!w.errorBanner()->isVisible());
+    QVERIFY(guitest::part<aqui::RunHistory>(w)->runs().empty());
+    QCOMPARE(guitest::part<aqui::LogView>(w)->errors(), errorsBefore);
+    QVERIFY(!guitest::part<aqui::ErrorBanner>(w)->isVisible());
   }
 };
 

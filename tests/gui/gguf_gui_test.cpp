@@ -160,7 +160,7 @@ class GgufGuiTest : public QObject {
     const aq::Plan plan = aq::make_plan(*w.source(), s.planOptions());
     std::map<QString, int> shown;
     for (const auto& tp : plan.tensors) {
-      const QString cell = w.layerModel()->index(int(tp.index), LayerTableModel::PlanCol).data().toString();
+      const QString cell = guitest::part<aqui::LayerTableModel>(w)->index(int(tp.index), LayerTableModel::PlanCol).data().toString();
       if (tp.quantized()) {
         QCOMPARE(cell, qstr(tp.scheme.describe()));
         ++shown[cell];
@@ -168,9 +168,9 @@ class GgufGuiTest : public QObject {
     }
     QVERIFY(shown["q4_k"] > 0);
     QVERIFY2(shown["q4_1"] > 0, "rows of 64 fall back to q4_1");
-    QVERIFY(w.estimateView()->sizeText().startsWith(formatBytes(plan.output_bytes)));
-    QVERIFY(w.estimateView()->typesText().contains(QString("q4_k ×%1").arg(shown["q4_k"])));
-    QVERIFY(w.estimateView()->typesText().contains(QString("q4_1 ×%1").arg(shown["q4_1"])));
+    QVERIFY(guitest::part<aqui::EstimateView>(w)->sizeText().startsWith(formatBytes(plan.output_bytes)));
+    QVERIFY(guitest::part<aqui::EstimateView>(w)->typesText().contains(QString("q4_k ×%1").arg(shown["q4_k"])));
+    QVERIFY(guitest::part<aqui::EstimateView>(w)->typesText().contains(QString("q4_1 ×%1").arg(shown["q4_1"])));
     w.settingsPanel()->setSettings(RunSettings{});
   }
 
@@ -210,8 +210,8 @@ class GgufGuiTest : public QObject {
     QVERIFY(!w.source());
     QVERIFY(!w.startRun());
     QVERIFY(w.quantizedBar()->isVisible());
-    QVERIFY(!w.errorBanner()->isVisible());
-    auto* table = w.layerModel();
+    QVERIFY(!guitest::part<aqui::ErrorBanner>(w)->isVisible());
+    auto* table = guitest::part<aqui::LayerTableModel>(w);
     QVERIFY(table->storedMode());
     QCOMPARE(table->headerData(LayerTableModel::PlanCol, Qt::Horizontal, Qt::DisplayRole).toString(), QString("Stored as"));
     std::map<QString, int> types;
@@ -238,13 +238,13 @@ class GgufGuiTest : public QObject {
       }
     }
     QCOMPARE(checked, types["q4_k"] + types["q4_1"]);
-    QCOMPARE(w.liveCharts()->accuracy()->pointCount(), checked);
+    QCOMPARE(guitest::part<aqui::LiveChartsPanel>(w)->accuracy()->pointCount(), checked);
     QVERIFY(w.quantizedBar()->statusText().contains("mean SQNR"));
 
     // An ordinary model afterwards: the bar goes, Quantize comes back.
     QVERIFY(guitest::openAndWait(w, qs(model_)));
     QVERIFY(!w.quantizedBar()->isVisible());
-    QVERIFY(!w.layerModel()->storedMode());
+    QVERIFY(!guitest::part<aqui::LayerTableModel>(w)->storedMode());
     QVERIFY(w.source());
   }
 };

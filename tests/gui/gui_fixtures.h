@@ -1,7 +1,10 @@
 #pragma once
 // Shared by the GUI tests: a private settings location, small DiT-shaped fixture models, and
 // helpers to wait for the window.
+#include <QObject>
 #include <QString>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <vector>
 
@@ -23,6 +26,19 @@ void writeSmallDit(const std::filesystem::path& path, int hidden = 64, int block
 bool openAndWait(aqui::MainWindow& w, const QString& path, int timeoutMs = 30000);
 /// Starts a run (or compare when `bits` is not empty) and waits until the queue finishes.
 bool runAndWait(aqui::MainWindow& w, const std::vector<int>& bits = {}, int timeoutMs = 120000);
+
+/// The window's part of type T, found as a person finds it, by what it is (the window keeps no
+/// getters for tests). There must be exactly one; anything else aborts the test, naming the type.
+template <typename T>
+T* part(const QObject& window) {
+  const auto found = window.findChildren<T*>();
+  if (found.size() != 1) {
+    std::fprintf(stderr, "guitest::part: %d parts of type %s in the window, not one\n", int(found.size()),
+                 T::staticMetaObject.className());
+    std::abort();
+  }
+  return found.front();
+}
 
 /// The file's bytes (empty if unreadable).
 QByteArray readAll(const QString& path);

@@ -30,7 +30,7 @@ namespace {
 // size-budget chart show only when they have data), so a chart added later is checked too.
 std::vector<ChartPanel*> allCharts(MainWindow& w) {
   std::vector<ChartPanel*> charts;
-  for (QWidget* area : {static_cast<QWidget*>(w.liveCharts()), static_cast<QWidget*>(w.comparison())})
+  for (QWidget* area : {static_cast<QWidget*>(guitest::part<aqui::LiveChartsPanel>(w)), static_cast<QWidget*>(w.comparison())})
     for (ChartPanel* c : area->findChildren<ChartPanel*>()) charts.push_back(c);
   return charts;
 }

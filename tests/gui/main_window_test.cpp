@@ -77,24 +77,24 @@ class MainWindowTest : public QObject {
     w.show();
     QVERIFY(guitest::openAndWait(w, qs(small_)));
     QVERIFY(w.source());
-    QCOMPARE(w.layerModel()->rowCount(), int(w.source()->tensors().size()));
-    const QString summary = w.summary()->text();
+    QCOMPARE(guitest::part<aqui::LayerTableModel>(w)->rowCount(), int(w.source()->tensors().size()));
+    const QString summary = guitest::part<aqui::ModelSummaryView>(w)->text();
     QVERIFY2(summary.contains("DiT"), qPrintable(summary));
     QVERIFY(summary.contains("Parameters"));
     QVERIFY(summary.contains("F16"));
-    QVERIFY(w.estimateView()->sizeText().contains("MB"));
-    QVERIFY(w.estimateView()->bitsText().contains("overall"));
+    QVERIFY(guitest::part<aqui::EstimateView>(w)->sizeText().contains("MB"));
+    QVERIFY(guitest::part<aqui::EstimateView>(w)->bitsText().contains("overall"));
     // The time is measured off the GUI thread and arrives a moment later.
-    QTRY_VERIFY_WITH_TIMEOUT(w.estimateView()->timeText().contains("≈"), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(guitest::part<aqui::EstimateView>(w)->timeText().contains("≈"), 20000);
 
     // Changing the settings updates the exact figures at once.
-    const QString before = w.estimateView()->sizeText();
+    const QString before = guitest::part<aqui::EstimateView>(w)->sizeText();
     auto* bits = w.settingsPanel()->findChild<QComboBox*>("bits");
     bits->setCurrentIndex(bits->findData(8));
-    QVERIFY(w.estimateView()->sizeText() != before);
+    QVERIFY(guitest::part<aqui::EstimateView>(w)->sizeText() != before);
     bool sawInt8 = false;
-    for (int r = 0; r < w.layerModel()->rowCount(); ++r)
-      sawInt8 |= w.layerModel()->index(r, LayerTableModel::PlanCol).data().toString().startsWith("INT8");
+    for (int r = 0; r < guitest::part<aqui::LayerTableModel>(w)->rowCount(); ++r)
+      sawInt8 |= guitest::part<aqui::LayerTableModel>(w)->index(r, LayerTableModel::PlanCol).data().toString().startsWith("INT8");
     QVERIFY(sawInt8);
     QCOMPARE(AppSettings::recentFiles().front(), qs(small_));
   }
@@ -107,20 +107,20 @@ class MainWindowTest : public QObject {
     QString layerText;
     connect(w.controller(), &JobController::batchReady, this, [&](const EventBatch& b) {
       ++batches;
-      if (b.progress) layerText = w.progressStatus()->layerText();
+      if (b.progress) layerText = guitest::part<aqui::ProgressStatus>(w)->layerText();
     });
     QVERIFY(guitest::runAndWait(w));
     QVERIFY(batches > 0);
     QVERIFY2(layerText.startsWith("layer "), qPrintable(layerText));
-    QCOMPARE(w.history()->runs().size(), std::size_t(1));
-    const auto& result = *w.history()->last()->result;
+    QCOMPARE(guitest::part<aqui::RunHistory>(w)->runs().size(), std::size_t(1));
+    const auto& result = *guitest::part<aqui::RunHistory>(w)->last()->result;
     QCOMPARE(result.status, aq::JobStatus::Succeeded);
-    QVERIFY(w.layerModel()->resultCount() > 0);
-    QVERIFY(w.liveCharts()->memory()->pointCount() >= 2);
-    QVERIFY(w.liveCharts()->accuracy()->pointCount() > 0);
-    w.liveCharts()->speed()->setView(SpeedView::PerLayer);
-    QVERIFY(w.liveCharts()->speed()->pointCount() > 0);
-    const QString log = w.log()->toPlainText();
+    QVERIFY(guitest::part<aqui::LayerTableModel>(w)->resultCount() > 0);
+    QVERIFY(guitest::part<aqui::LiveChartsPanel>(w)->memory()->pointCount() >= 2);
+    QVERIFY(guitest::part<aqui::LiveChartsPanel>(w)->accuracy()->pointCount() > 0);
+    guitest::part<aqui::LiveChartsPanel>(w)->speed()->setView(SpeedView::PerLayer);
+    QVERIFY(guitest::part<aqui::LiveChartsPanel>(w)->speed()->pointCount() > 0);
+    const QString log = guitest::part<aqui::LogView>(w)->toPlainText();
     QVERIFY(log.contains("Plan:"));
     QVERIFY(log.contains("rule keep"));           // grouped rule decisions
     QVERIFY(log.contains("keep blocks.0.attn"));  // the engine's per-tensor decisions
@@ -128,8 +128,8 @@ class MainWindowTest : public QObject {
     QVERIFY(std::filesystem::exists(result.config.output));
     // A quantized row shows its metrics.
     bool metrics = false;
-    for (int r = 0; r < w.layerModel()->rowCount(); ++r)
-      metrics |= w.layerModel()->index(r, LayerTableModel::Sqnr).data().toString().endsWith("dB");
+    for (int r = 0; r < guitest::part<aqui::LayerTableModel>(w)->rowCount(); ++r)
+      metrics |= guitest::part<aqui::LayerTableModel>(w)->index(r, LayerTableModel::Sqnr).data().toString().endsWith("dB");
     QVERIFY(metrics);
   }
 
@@ -140,15 +140,15 @@ class MainWindowTest : public QObject {
     const auto bad = dir_ / "bad.safetensors";
     aqtest::write_file(bad, {1, 2, 3});
     QVERIFY(!guitest::openAndWait(w, qs(bad)));
-    QVERIFY(w.errorBanner()->isVisible());
-    QVERIFY2(w.errorBanner()->text().contains("bad.safetensors"), qPrintable(w.errorBanner()->text()));
-    QVERIFY(w.log()->errors() > 0);
+    QVERIFY(guitest::part<aqui::ErrorBanner>(w)->isVisible());
+    QVERIFY2(guitest::part<aqui::ErrorBanner>(w)->text().contains("bad.safetensors"), qPrintable(guitest::part<aqui::ErrorBanner>(w)->text()));
+    QVERIFY(guitest::part<aqui::LogView>(w)->errors() > 0);
     // The model that was open is still open and runs.
     QVERIFY(w.source());
     QVERIFY(guitest::runAndWait(w));
     // A missing file too.
     QVERIFY(!guitest::openAndWait(w, qs(dir_ / "missing.safetensors")));
-    QVERIFY(w.errorBanner()->isVisible());
+    QVERIFY(guitest::part<aqui::ErrorBanner>(w)->isVisible());
   }
 
   void cancelStopsTheRunAndLeavesNoFile() {
@@ -176,9 +176,9 @@ class MainWindowTest : public QObject {
     std::printf("cancel (Esc) to finished: %lld ms\n", static_cast<long long>(sinceCancel.elapsed()));
     QVERIFY(cancelled);
     QVERIFY(!w.isBusy());
-    QVERIFY(w.history()->runs().empty());
+    QVERIFY(guitest::part<aqui::RunHistory>(w)->runs().empty());
     QVERIFY(!std::filesystem::exists(out));
-    QVERIFY(w.log()->toPlainText().contains("no output file written"));
+    QVERIFY(guitest::part<aqui::LogView>(w)->toPlainText().contains("no output file written"));
   }
 
   void compareThreeBitWidthsThenAnyTwoRuns() {
@@ -187,13 +187,13 @@ class MainWindowTest : public QObject {
     QVERIFY(guitest::openAndWait(w, qs(small_)));
     QSignalSpy hist(w.comparison(), &ComparisonView::histogramUpdated);
     QVERIFY(guitest::runAndWait(w, {2, 4, 8}));
-    QCOMPARE(w.history()->runs().size(), std::size_t(3));
-    QTRY_COMPARE(w.tabs()->currentWidget(), static_cast<QWidget*>(w.comparison()));
+    QCOMPARE(guitest::part<aqui::RunHistory>(w)->runs().size(), std::size_t(3));
+    QTRY_COMPARE(w.findChild<QTabWidget*>("tabs")->currentWidget(), static_cast<QWidget*>(w.comparison()));
     QCOMPARE(w.comparison()->table()->rowCount(), 3);
     QCOMPARE(w.comparison()->accuracy()->runCount(), 3);
     QCOMPARE(w.comparison()->sizeError()->pointCount(), 3);
     // Sizes grow with the bit width, each run wrote its own file.
-    const auto& runs = w.history()->runs();
+    const auto& runs = guitest::part<aqui::RunHistory>(w)->runs();
     QVERIFY(runs[0].result->output_bytes < runs[1].result->output_bytes);
     QVERIFY(runs[1].result->output_bytes < runs[2].result->output_bytes);
     for (const auto& r : runs) QVERIFY(std::filesystem::exists(r.result->config.output));
@@ -288,7 +288,7 @@ class MainWindowTest : public QObject {
 
     // An export that cannot be written says so and changes nothing else.
     QVERIFY(!w.exportReportHtml("/nonexistent-dir/r.html").isEmpty());
-    QVERIFY(w.log()->errors() > 0);
+    QVERIFY(guitest::part<aqui::LogView>(w)->errors() > 0);
   }
 
   void dropAFileToOpenIt() {

@@ -52,20 +52,20 @@ class ModelSwitchTest : public QObject {
     QCOMPARE(exports.size(), 5);
     for (QAction* a : exports) QVERIFY2(!a->isEnabled(), qPrintable(a->text()));
 
-    w.layerView()->filterEdit()->setText("attn");
+    guitest::part<aqui::LayerTableView>(w)->filterEdit()->setText("attn");
     QVERIFY(guitest::runAndWait(w));
     for (QAction* a : exports) QVERIFY2(a->isEnabled(), qPrintable(a->text()));
     bool anyChart = false;
-    for (ChartPanel* c : w.liveCharts()->charts()) anyChart = anyChart || !c->isEmpty();
+    for (ChartPanel* c : guitest::part<aqui::LiveChartsPanel>(w)->charts()) anyChart = anyChart || !c->isEmpty();
     QVERIFY(anyChart);
-    QVERIFY(w.layerModel()->resultCount() > 0);
+    QVERIFY(guitest::part<aqui::LayerTableModel>(w)->resultCount() > 0);
 
     QVERIFY(guitest::openAndWait(w, qs(dir_ / "second.safetensors")));
-    QVERIFY(w.layerView()->filterEdit()->text().isEmpty());
-    for (ChartPanel* c : w.liveCharts()->charts()) QVERIFY2(c->isEmpty(), qPrintable(c->title()));
-    QCOMPARE(w.layerModel()->resultCount(), 0);
-    QCOMPARE(w.layerModel()->rowCount(), int(w.source()->tensors().size()));
-    QTRY_VERIFY_WITH_TIMEOUT(w.estimateView()->timeText().contains("≈"), 20000);
+    QVERIFY(guitest::part<aqui::LayerTableView>(w)->filterEdit()->text().isEmpty());
+    for (ChartPanel* c : guitest::part<aqui::LiveChartsPanel>(w)->charts()) QVERIFY2(c->isEmpty(), qPrintable(c->title()));
+    QCOMPARE(guitest::part<aqui::LayerTableModel>(w)->resultCount(), 0);
+    QCOMPARE(guitest::part<aqui::LayerTableModel>(w)->rowCount(), int(w.source()->tensors().size()));
+    QTRY_VERIFY_WITH_TIMEOUT(guitest::part<aqui::EstimateView>(w)->timeText().contains("≈"), 20000);
     // The first model's run is still there to compare or export, and says whose it is.
     const auto* runs = w.comparison()->findChild<QListWidget*>("runList");
     QCOMPARE(runs->count(), 1);

@@ -45,16 +45,16 @@ class QualityEstimateTest : public QObject {
     MainWindow w;
     w.show();
     QVERIFY(guitest::openAndWait(w, qs(model_)));
-    QTRY_VERIFY_WITH_TIMEOUT(w.estimateView()->qualityText().contains("dB"), 20000);
-    const QString quality = w.estimateView()->qualityText();
+    QTRY_VERIFY_WITH_TIMEOUT(guitest::part<aqui::EstimateView>(w)->qualityText().contains("dB"), 20000);
+    const QString quality = guitest::part<aqui::EstimateView>(w)->qualityText();
     QVERIFY2(quality.startsWith("≈ ") && quality.contains("worst layer"), qPrintable(quality));
     const double predicted = firstDb(quality);
 
     // Each quantized row shows its own prediction, marked as one; kept rows show none.
     int predictedRows = 0;
-    for (int r = 0; r < w.layerModel()->rowCount(); ++r) {
-      const QString cell = w.layerModel()->index(r, LayerTableModel::Sqnr).data().toString();
-      const bool quantized = w.layerModel()->index(r, 0).data(LayerTableModel::QuantizedRole).toBool();
+    for (int r = 0; r < guitest::part<aqui::LayerTableModel>(w)->rowCount(); ++r) {
+      const QString cell = guitest::part<aqui::LayerTableModel>(w)->index(r, LayerTableModel::Sqnr).data().toString();
+      const bool quantized = guitest::part<aqui::LayerTableModel>(w)->index(r, 0).data(LayerTableModel::QuantizedRole).toBool();
       QCOMPARE(cell.startsWith("≈ "), quantized);
       predictedRows += quantized;
     }
@@ -63,19 +63,19 @@ class QualityEstimateTest : public QObject {
     // Another bit width predicts another quality.
     auto* bits = w.settingsPanel()->findChild<QComboBox*>("bits");
     bits->setCurrentIndex(bits->findData(8));
-    QTRY_VERIFY_WITH_TIMEOUT(firstDb(w.estimateView()->qualityText()) > predicted + 15, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(firstDb(guitest::part<aqui::EstimateView>(w)->qualityText()) > predicted + 15, 20000);
     bits->setCurrentIndex(bits->findData(4));
-    QTRY_VERIFY_WITH_TIMEOUT(std::abs(firstDb(w.estimateView()->qualityText()) - predicted) < 1e-6, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(std::abs(firstDb(guitest::part<aqui::EstimateView>(w)->qualityText()) - predicted) < 1e-6, 20000);
 
     // The run measures every row; the sample (about 30% of them) predicted it within 1 dB.
     QVERIFY(guitest::runAndWait(w));
     double signal = 0, noise = 0;
-    for (int r = 0; r < w.layerModel()->rowCount(); ++r) {
-      const auto& row = w.layerModel()->rowAt(r);
+    for (int r = 0; r < guitest::part<aqui::LayerTableModel>(w)->rowCount(); ++r) {
+      const auto& row = guitest::part<aqui::LayerTableModel>(w)->rowAt(r);
       if (!row.result || !row.result->quantized()) continue;
       signal += row.result->error_sums.sum_x2;
       noise += row.result->error_sums.sum_e2;
-      QVERIFY(!w.layerModel()->index(r, LayerTableModel::Sqnr).data().toString().startsWith("≈"));
+      QVERIFY(!guitest::part<aqui::LayerTableModel>(w)->index(r, LayerTableModel::Sqnr).data().toString().startsWith("≈"));
     }
     const double measured = 10 * std::log10(signal / noise);
     std::printf("predicted %.2f dB, measured %.2f dB\n", predicted, measured);

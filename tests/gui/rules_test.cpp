@@ -67,9 +67,9 @@ int rowOf(const LayerTableModel* m, const std::string& name) {
 }
 
 QString planOf(const MainWindow& w, const std::string& name) {
-  const int row = rowOf(w.layerModel(), name);
+  const int row = rowOf(guitest::part<aqui::LayerTableModel>(w), name);
   return row < 0 ? QString("<no row %1>").arg(QString::fromStdString(name))
-                 : w.layerModel()->index(row, LayerTableModel::PlanCol).data().toString();
+                 : guitest::part<aqui::LayerTableModel>(w)->index(row, LayerTableModel::PlanCol).data().toString();
 }
 
 QAction* actionNamed(QMenu* menu, const QString& name) {
@@ -222,8 +222,8 @@ class RulesTest : public QObject {
     QVERIFY(editor->model()->moveRule(1, 0));
     QCOMPARE(planOf(w, "blocks.0.attn.qkv.weight"), QString("INT2 g32 · user rule"));
     QCOMPARE(planOf(w, "blocks.0.mlp.fc1.weight"), QString("INT8 g32 · user rule"));
-    const int row = rowOf(w.layerModel(), "blocks.0.attn.qkv.weight");
-    const QString tip = w.layerModel()->index(row, LayerTableModel::PlanCol).data(Qt::ToolTipRole).toString();
+    const int row = rowOf(guitest::part<aqui::LayerTableModel>(w), "blocks.0.attn.qkv.weight");
+    const QString tip = guitest::part<aqui::LayerTableModel>(w)->index(row, LayerTableModel::PlanCol).data(Qt::ToolTipRole).toString();
     QVERIFY2(tip.contains("user rule 'attn'"), qPrintable(tip));
     // The run gets the same order.
     const auto config = w.settingsPanel()->settings().jobConfig(model_);
@@ -239,14 +239,14 @@ class RulesTest : public QObject {
     QVERIFY(guitest::openAndWait(w, model_));
     auto* menuMaker = w.findChild<LayerRuleMenu*>();
     QVERIFY(menuMaker);
-    LayerTableView* view = w.layerView();
+    LayerTableView* view = guitest::part<aqui::LayerTableView>(w);
     QCOMPARE(planOf(w, "blocks.0.mlp.fc1.weight"), QString("INT4 g64"));
     QCOMPARE(planOf(w, "blocks.1.attn.proj.weight"), QString("INT4 g64"));
 
     auto select = [&](const std::vector<std::string>& names) {
       view->table()->clearSelection();
       for (const auto& n : names) {
-        const QModelIndex p = view->proxy()->mapFromSource(w.layerModel()->index(rowOf(w.layerModel(), n), 0));
+        const QModelIndex p = view->proxy()->mapFromSource(guitest::part<aqui::LayerTableModel>(w)->index(rowOf(guitest::part<aqui::LayerTableModel>(w), n), 0));
         view->table()->selectionModel()->select(p, QItemSelectionModel::Select | QItemSelectionModel::Rows);
       }
     };

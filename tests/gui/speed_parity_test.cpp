@@ -71,8 +71,8 @@ Timing guiRun(MainWindow& w) {
   QCoreApplication::processEvents();
   const double done = double(t.nsecsElapsed()) / 1e9;
   const double windowCpu = threadCpuSeconds() - cpu0;
-  if (!ok || !w.history()->last()) return {};
-  return {w.history()->last()->result->wall_s, done, windowCpu};
+  if (!ok || !guitest::part<aqui::RunHistory>(w)->last()) return {};
+  return {guitest::part<aqui::RunHistory>(w)->last()->result->wall_s, done, windowCpu};
 }
 
 }  // namespace
@@ -114,7 +114,7 @@ class SpeedParityTest : public QObject {
       QVERIFY(guiRun(w).done > 0);
     }
     // The same job: the same bytes (the GUI names its output from the settings).
-    const QString guiOutput = qstr(w.history()->last()->result->config.output.string());
+    const QString guiOutput = qstr(guitest::part<aqui::RunHistory>(w)->last()->result->config.output.string());
     QVERIFY(!guiOutput.isEmpty());
     QCOMPARE(guitest::readAll(guiOutput), guitest::readAll(out.filePath("cli-int4.safetensors")));
 
