@@ -7,11 +7,16 @@
 #include <QSpinBox>
 #include <QLineEdit>
 #include <QDir>
+#include <QFile>
+#include <QRandomGenerator>
 #include <QTest>
 
 #include "gui_fixtures.h"
 #include "ui/settings/app_settings.h"
 #include "ui/settings/presets.h"
+#include "quant/scheme_traits.h"
+#include "ui/settings/budget_settings.h"
+#include "ui/settings/calibration_settings.h"
 #include "ui/settings/run_settings.h"
 #include "ui/settings/output_format_group.h"
 #include "ui/settings/settings_panel.h"
@@ -168,6 +173,70 @@ class SettingsTest : public QObject {
     bitsAgain->setCurrentIndex(bitsAgain->findData(4));
     again.setModelPath("/models/dit.safetensors");
     QCOMPARE(again.settings().output, QString("/models/dit-int4.safetensors"));
+  }
+
+  // A settings file edited by hand, or by a hostile hand: every value that does not parse, is
+  // not finite or is out of range leaves a setting the engine accepts. Written as INI text (as a
+  // person edits it), 400 files of values drawn from numbers, junk and edge cases.
+  void handEditedSettingsLoadToValidOnes() {
+    const QStringList nasty = {"",     "0",    "1",    "-1",   "3",        "4",          "8",     "64",
+                               "65",   "1e9",  "nan",  "inf",  "-inf",     "true",       "false", "maybe",
+                               "0.05", "50",   "1e-9", "batch", "search",  "q4_k",       "gguf",  "none",
+                               "@Invalid()", "2147483648", "-2147483649", "\"quoted\"", "a,b", "1 2",
+                               QString(300, 'x'), "blocks.0=keep", "((=4:64"};
+    const char* runKeys[] = {"bits", "group_size", "symmetric", "method", "mode", "threads", "write_output",
+                             "output", "format", "ggml_type", "gguf_arch", "rules"};
+    const char* calibrationKeys[] = {"file", "damping", "act_order", "timestep_weights", "compensate"};
+    const char* budgetKeys[] = {"kind", "bpw", "size"};
+    QRandomGenerator rng(20261130);
+    const QString path = QDir(QDir::tempPath()).filePath("aq-hand-edited.ini");
+    for (int i = 0; i < 400; ++i) {
+      QString text = "[run]\n";
+      const auto line = [&](const char* key) {
+        if (rng.bounded(4) == 0) return;  // absent
+        text += QString("%1=%2\n").arg(key, nasty[int(rng.bounded(nasty.size()))]);
+      };
+      for (const char* k : runKeys) line(k);
+      text += "[run/calibration]\n";
+      for (const char* k : calibrationKeys) line(k);
+      text += "[run/budget]\n";
+      for (const char* k : budgetKeys) line(k);
+      QFile f(path);
+      QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+      f.write(text.toUtf8());
+      f.close();
+      QSettings store(path, QSettings::IniFormat);
+      const RunSettings r = RunSettings::load(store);
+      const QString ctx = "file " + QString::number(i) + ":\n" + text;
+      QVERIFY2(aq::find_scheme(r.bits) != nullptr, qPrintable(ctx));
+      QVERIFY2(r.group_size == 0 || (r.group_size >= aq::kMinGroupSize && r.group_size <= aq::kMaxGroupSize),
+               qPrintable(ctx));
+      QVERIFY2(r.threads >= 0, qPrintable(ctx));
+      QVERIFY2(r.calibration.damping >= CalibrationSettings::kMinDamping &&
+                   r.calibration.damping <= CalibrationSettings::kMaxDamping,
+               qPrintable(ctx));
+      QVERIFY2(r.budget.bpw >= BudgetSettings::kMinBpw && r.budget.bpw <= BudgetSettings::kMaxBpw, qPrintable(ctx));
+      QVERIFY2(ggufTypeChoice(r.ggml_type).has_value(), qPrintable(ctx));
+      // What loads is what the engine takes: the plan options and the job build from it.
+      const aq::JobConfig job = r.jobConfig("/models/m.safetensors");
+      QCOMPARE(job.plan.scheme.bits, r.bits);
+      QCOMPARE(int(parseRules(r.rules).size()), int(r.rules.size()));
+    }
+    // Values out of range are clamped, not dropped; junk keeps the default.
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write("[run]\nbits=eleven\ngroup_size=3\nthreads=many\nsymmetric=1\n"
+            "[run/calibration]\ndamping=50\n[run/budget]\nbpw=nan\n");
+    f.close();
+    QSettings store(path, QSettings::IniFormat);
+    const RunSettings r = RunSettings::load(store);
+    const RunSettings defaults;
+    QCOMPARE(r.bits, defaults.bits);
+    QCOMPARE(r.group_size, aq::kMinGroupSize);
+    QCOMPARE(r.threads, defaults.threads);
+    QCOMPARE(r.symmetric, true);
+    QCOMPARE(r.calibration.damping, CalibrationSettings::kMaxDamping);
+    QCOMPARE(r.budget.bpw, defaults.budget.bpw);
   }
 
   void recentFilesAreCappedAndDeduplicated() {

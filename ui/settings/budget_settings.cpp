@@ -1,9 +1,8 @@
 #include "ui/settings/budget_settings.h"
 
 #include <QSettings>
-#include <algorithm>
-#include <cmath>
 
+#include "ui/settings/settings_reader.h"
 #include "ui/util/format.h"
 
 namespace aqui {
@@ -30,13 +29,11 @@ void BudgetSettings::save(QSettings& s) const {
 
 BudgetSettings BudgetSettings::load(QSettings& s) {
   BudgetSettings b;
-  s.beginGroup("budget");
-  const QString kind = s.value("kind").toString();
+  const SettingsReader in(s, "budget");
+  const QString kind = in.text("kind");
   b.kind = kind == "bpw" ? Kind::BitsPerWeight : kind == "size" ? Kind::Size : Kind::Off;
-  const double bpw = s.value("bpw", b.bpw).toDouble();
-  if (std::isfinite(bpw)) b.bpw = std::clamp(bpw, kMinBpw, kMaxBpw);  // a hand-edited file
-  b.size = s.value("size", b.size).toString();
-  s.endGroup();
+  in.read("bpw", b.bpw, kMinBpw, kMaxBpw);
+  in.read("size", b.size);
   return b;
 }
 

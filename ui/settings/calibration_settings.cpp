@@ -1,10 +1,10 @@
 #include "ui/settings/calibration_settings.h"
 
 #include <QSettings>
-#include <algorithm>
-#include <cmath>
+#include <utility>
 
 #include "calib/calibration_file.h"
+#include "ui/settings/settings_reader.h"
 #include "ui/util/format.h"
 
 namespace aqui {
@@ -47,14 +47,12 @@ void CalibrationSettings::save(QSettings& s) const {
 
 CalibrationSettings CalibrationSettings::load(QSettings& s) {
   CalibrationSettings c;
-  s.beginGroup("calibration");
-  c.file = s.value("file", c.file).toString();
-  const double d = s.value("damping", c.damping).toDouble();
-  if (std::isfinite(d)) c.damping = std::clamp(d, kMinDamping, kMaxDamping);  // a hand-edited file
-  c.act_order = s.value("act_order", c.act_order).toBool();
-  c.timestep_weights = s.value("timestep_weights", c.timestep_weights).toString();
-  c.compensate = s.value("compensate", c.compensate).toBool();
-  s.endGroup();
+  const SettingsReader in(s, "calibration");
+  in.read("file", c.file);
+  in.read("damping", c.damping, kMinDamping, kMaxDamping);
+  in.read("act_order", c.act_order);
+  in.read("timestep_weights", c.timestep_weights);
+  in.read("compensate", c.compensate);
   return c;
 }
 

@@ -2,11 +2,13 @@
 
 #include <QSettings>
 #include <algorithm>
+#include <limits>
 
 #include "gguf/ggml_types.h"
 #include "gguf/gguf_names.h"
 #include "plan/rule_text.h"
 #include "quant/scheme_traits.h"
+#include "ui/settings/settings_reader.h"
 #include "ui/util/format.h"
 
 namespace aqui {
@@ -74,29 +76,31 @@ void RunSettings::save(QSettings& s) const {
 
 RunSettings RunSettings::load(QSettings& s) {
   RunSettings r;
-  s.beginGroup("run");
-  const int bits = s.value("bits", r.bits).toInt();
+  const SettingsReader in(s, "run");
+  int bits = r.bits;
+  in.read("bits", bits, 0, 64);
   if (aq::find_scheme(bits)) r.bits = bits;
-  r.group_size = std::max(0, s.value("group_size", r.group_size).toInt());
-  if (r.group_size != 0) r.group_size = std::clamp(r.group_size, aq::kMinGroupSize, aq::kMaxGroupSize);
-  r.symmetric = s.value("symmetric", r.symmetric).toBool();
-  if (auto m = aq::method_from_name(sstr(s.value("method").toString()))) r.method = *m;
-  r.mode = s.value("mode").toString() == "batch" ? aq::Mode::Batch : aq::Mode::Streaming;
-  r.threads = std::max(0, s.value("threads", r.threads).toInt());
-  r.write_output = s.value("write_output", r.write_output).toBool();
-  r.output = s.value("output", r.output).toString();
-  r.output_named_for = s.value("output_named_for").toString();
-  r.output_dir = s.value("output_dir").toString();
-  r.calibration = CalibrationSettings::load(s);
+  in.read("group_size", r.group_size, 0, aq::kMaxGroupSize);  // 0: per-channel
+  if (r.group_size != 0) r.group_size = std::max(r.group_size, aq::kMinGroupSize);
+  in.read("symmetric", r.symmetric);
+  if (auto m = aq::method_from_name(sstr(in.text("method")))) r.method = *m;
+  r.mode = in.text("mode") == "batch" ? aq::Mode::Batch : aq::Mode::Streaming;
+  in.read("threads", r.threads, 0, std::numeric_limits<int>::max());
+  in.read("write_output", r.write_output);
+  in.read("output", r.output);
+  in.read("output_named_for", r.output_named_for);
+  in.read("output_dir", r.output_dir);
+  r.calibration = CalibrationSettings::load(s);  // groups inside "run"
   r.budget = BudgetSettings::load(s);
-  if (auto f = formatFromId(s.value("format").toString())) r.format = *f;
-  if (auto t = ggufTypeChoice(s.value("ggml_type").toString())) r.ggml_type = t->name;
+  if (auto f = formatFromId(in.text("format"))) r.format = *f;
+  if (auto t = ggufTypeChoice(in.text("ggml_type"))) r.ggml_type = t->name;
   // Only names a runtime knows; anything else (an older or edited file) means "from the family".
-  const QString arch = s.value("gguf_arch").toString();
+  const QString arch = in.text("gguf_arch");
   const auto& known = aq::gguf::known_architectures();
   if (arch == "none" || std::find(known.begin(), known.end(), sstr(arch)) != known.end()) r.gguf_arch = arch;
-  for (const auto& rule : parseRules(s.value("rules").toStringList())) r.rules << qstr(aq::user_rule_spec(rule));
-  s.endGroup();
+  QStringList rules;
+  in.read("rules", rules);
+  for (const auto& rule : parseRules(rules)) r.rules << qstr(aq::user_rule_spec(rule));
   return r;
 }
 
