@@ -71,17 +71,19 @@ QString ExportController::exportWith(const QString& what, const QString& path, S
   return err;
 }
 
+std::vector<ChartPanel*> ExportController::chartsFor(const std::vector<RunRecord>& chosen) const {
+  return chosen.size() > 1 ? p_.comparison->charts() : p_.live->charts();
+}
+
 QString ExportController::html(const QString& path, Scope scope) {
-  const bool cmp = runs(scope).size() > 1;
   return exportWith("the HTML report", path, scope, [&](const std::vector<RunRecord>& chosen) {
-    return ReportExporter::writeHtml(buildReport({chosen, cmp ? p_.comparison->charts() : p_.live->charts()}), path);
+    return ReportExporter::writeHtml(buildReport({chosen, chartsFor(chosen)}), path);
   });
 }
 
 QString ExportController::pdf(const QString& path, Scope scope) {
-  const bool cmp = runs(scope).size() > 1;
   return exportWith("the PDF report", path, scope, [&](const std::vector<RunRecord>& chosen) {
-    ReportRequest request{chosen, cmp ? p_.comparison->charts() : p_.live->charts()};
+    ReportRequest request{chosen, chartsFor(chosen)};
     request.chartSize = kPdfChartSize;  // full text width with legible labels
     request.chartScale = 3.0;
     return ReportExporter::writePdf(buildReport(request), path);
@@ -99,10 +101,9 @@ QString ExportController::csv(const QString& path, Scope scope) {
 }
 
 QString ExportController::charts(const QString& dir, Scope scope) {
-  const bool cmp = runs(scope).size() > 1;
+  const auto chosen = runs(scope);
   QString err;
-  const QStringList files = ChartExporter::saveAll(cmp ? p_.comparison->charts() : p_.live->charts(), dir,
-                                                   cmp ? "compare" : "run", &err);
+  const QStringList files = ChartExporter::saveAll(chartsFor(chosen), dir, chosen.size() > 1 ? "compare" : "run", &err);
   if (err.isEmpty()) p_.log->info(QString("Exported %1 chart files to %2").arg(files.size()).arg(dir));
   else p_.log->error("Chart export failed: " + err);
   return err;

@@ -16,6 +16,7 @@ class QWidget;
 
 namespace aqui {
 
+class ChartPanel;
 class ComparisonView;
 class LiveChartsPanel;
 class LogView;
@@ -55,6 +56,8 @@ class ExportController : public QObject {
 
  private:
   std::vector<RunRecord> runs(Scope scope) const;
+  /// The charts that go with the chosen runs: the comparison's for several, the live ones for one.
+  std::vector<ChartPanel*> chartsFor(const std::vector<RunRecord>& chosen) const;
   QString exportWith(const QString& what, const QString& path, Scope scope,
                      const std::function<QString(const std::vector<RunRecord>&)>& write);
   void dialog(const QString& kind);
