@@ -26,7 +26,7 @@ namespace aq {
 /// Refused at open (BadInput): datasets stored in external files or virtual datasets (they read
 /// other files), corrupt dimensions, and - unless options.allow_sparse - datasets whose storage
 /// is not (fully) allocated and files whose datasets declare far more bytes than the file holds
-/// (see the rule in hdf5_source.cpp).
+/// (see the rule in hdf5_dataset_check.cpp).
 class Hdf5Source : public ModelSource {
  public:
   static Result<std::unique_ptr<Hdf5Source>> open(const std::filesystem::path& file,
