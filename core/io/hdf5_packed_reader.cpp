@@ -156,20 +156,15 @@ void add_packed_group(Collector& c, hid_t loc, const char* name) {
   if (!method_s) return bad("method", why);
   const auto method = method_from_name(*method_s);
   if (!method) return bad("method", "is '" + *method_s + "', not 'minmax' or 'search'");
-  // Every size of the packed layout, with checked arithmetic, before packed_layout() computes
-  // them unchecked.
-  int64_t col_bits = 0, codes = 0, scale_bytes = 0;
-  const int64_t groups = cols / *group + (cols % *group != 0);
-  if (__builtin_mul_overflow(cols, *bits, &col_bits) || col_bits > INT64_MAX - 7 ||
-      __builtin_mul_overflow(rows, (col_bits + 7) / 8, &codes) || uint64_t(codes) > kMaxTensorBytes ||
-      __builtin_mul_overflow(rows, groups, &scale_bytes) || __builtin_mul_overflow(scale_bytes, int64_t(2), &scale_bytes) ||
-      uint64_t(scale_bytes) > kMaxTensorBytes)
-    return bad("shape", "gives packed sizes that overflow");
   q.scheme.bits = int(*bits);
   q.scheme.group_size = *group == cols ? 0 : int(*group);
   q.scheme.symmetric = *symmetric == 1;
   q.scheme.method = *method;
-  q.layout = packed_layout(rows, cols, q.scheme);
+  // Every size of the packed layout with checked arithmetic, and each plane under the reader's cap.
+  const auto layout = checked_packed_layout(rows, cols, q.scheme);
+  if (!layout || layout->codes_bytes > kMaxTensorBytes || layout->scales_bytes > kMaxTensorBytes)
+    return bad("shape", "gives packed sizes that overflow");
+  q.layout = *layout;
 
   const std::vector<int64_t> codes_shape{rows, q.layout.row_bytes};
   const std::vector<int64_t> scales_shape{rows, q.layout.groups_per_row};
