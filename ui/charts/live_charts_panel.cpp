@@ -1,8 +1,10 @@
 #include "ui/charts/live_charts_panel.h"
 
+#include <QFontMetrics>
 #include <QLabel>
 #include <QResizeEvent>
 #include <QSplitter>
+#include <QStringList>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -84,9 +86,9 @@ void LiveChartsPanel::apply(const EventBatch& b) {
     accuracy_->addResults(label_, b.tensors);
     speed_->addResults(b.tensors);
     heatMap_->addResults(b.tensors);
-    arrange();
   }
   if (b.progress) speed_->addProgress(*b.progress);
+  if (!b.tensors.empty() || b.progress) arrange();  // the charts shown, and the note under them
 }
 
 std::vector<std::unique_ptr<QtChartPanel::AxisDeferral>> LiveChartsPanel::deferAxes() const {
@@ -130,16 +132,36 @@ void LiveChartsPanel::arrange() {
   const bool pareto = !pareto_->isEmpty();
   const int shown = 3 + heat + pareto;
   const bool compact = shown > 3 && width() < shown * kMinWidthOfFour;
+  QStringList notes, tips;
   if (compact) {
-    note_->setText("Memory and speed charts are folded away at this width: widen the window to see them.");
-    note_->setToolTip(QString("%1 charts need about %2 pixels side by side.").arg(shown).arg(shown * kMinWidthOfFour));
-  } else if (!heat) {
-    note_->setText(calibration_.isEmpty() ? "Timestep heat map: needs a calibration file (Settings ▸ Calibration)."
-                                          : "Timestep heat map: waiting for the first calibrated layer…");
-    note_->setToolTip("With a calibration file, a run measures each layer's output error per timestep\n"
-                      "bucket, drawn here as a heat map beside the other charts.");
+    notes << "Memory and speed charts are folded away at this width: widen the window to see them.";
+    tips << QString("%1 charts need about %2 pixels side by side.").arg(shown).arg(shown * kMinWidthOfFour);
+  } else {
+    // The chart's own title says it too, but a narrow chart drops that part of its title.
+    if (speed_->shownView() != speed_->view()) {
+      notes << "Speed is drawn per layer: the run was too short to plot over time.";
+      tips << "A line over time needs two or more updates while the run goes on; a run shorter than\n"
+              "about a quarter of a second gets one, at its end.";
+    }
+    if (!heat) {
+      notes << (calibration_.isEmpty() ? "Timestep heat map: needs a calibration file (Settings ▸ Calibration)."
+                                       : "Timestep heat map: waiting for the first calibrated layer…");
+      tips << "With a calibration file, a run measures each layer's output error per timestep\n"
+              "bucket, drawn here as a heat map beside the other charts.";
+    }
   }
-  note_->setVisible(!heat || compact);
+  // As many notes as the line holds, the first one elided if need be; all of them in the tooltip.
+  const QFontMetrics fm(note_->font());
+  const int room = std::max(40, width() - 12);
+  QString line;
+  for (const QString& n : notes) {
+    const QString longer = line.isEmpty() ? n : line + "   ·   " + n;
+    if (!line.isEmpty() && fm.horizontalAdvance(longer) > room) break;
+    line = longer;
+  }
+  note_->setText(fm.elidedText(line, Qt::ElideRight, room));
+  note_->setToolTip((notes + QStringList{}).join("\n") + (tips.isEmpty() ? "" : "\n\n" + tips.join("\n\n")));
+  note_->setVisible(!notes.isEmpty());
   if (heatMap_->isHidden() != heat && pareto_->isHidden() != pareto && memory_->isHidden() == compact)
     return;  // already arranged
   heatMap_->setVisible(heat);
