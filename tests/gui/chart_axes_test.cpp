@@ -3,6 +3,7 @@
 // and charts repaint cleanly between runs (speed of a short run, the memory peak, maximising).
 #include <QApplication>
 #include <QGraphicsScene>
+#include <QGraphicsSimpleTextItem>
 #include <QGraphicsTextItem>
 #include <QGraphicsView>
 #include <QSplitter>
@@ -357,13 +358,40 @@ class ChartAxesTest : public QObject {
     layout(m, QSize(500, 300));
     m.addSamples({{0, 10 << 20, 5 << 20, 5 << 20, 10 << 20}, {1, 300 << 20, 5 << 20, 15 << 20, 300 << 20}});
     auto* peak = qobject_cast<QXYSeries*>(m.chart()->series().back());
-    QVERIFY(peak->pointLabelsFormat().startsWith("peak"));
+    QCOMPARE(m.peakLabel()->text(), QString("peak 300.0 MiB"));
+    QVERIFY(m.peakLabel()->isVisible());
     m.clear();
     QCOMPARE(peak->count(), 0);
-    QVERIFY(peak->pointLabelsFormat().isEmpty());
+    QVERIFY(m.peakLabel()->text().isEmpty() && !m.peakLabel()->isVisible());
     // Labels outside an item's bounds are only erased by a full repaint.
     auto* view = m.findChild<QGraphicsView*>();
     QCOMPARE(view->viewportUpdateMode(), QGraphicsView::FullViewportUpdate);
+  }
+
+  // Wherever the peak falls (the run's start, middle or end) and however narrow the chart, its
+  // label stays inside the plot area: it never runs into the axis' tick labels.
+  void peakLabelStaysInsideThePlot() {
+    for (QSize size : {QSize(230, 220), QSize(330, 260), QSize(700, 400)})
+      for (double peakAt : {0.0, 0.05, 0.5, 0.97, 1.0}) {
+        MemoryChart m;
+        layout(m, size);
+        std::vector<aq::MemorySample> samples;
+        for (int i = 0; i <= 20; ++i) {
+          const double t = i * 0.01;
+          const uint64_t rss = (std::abs(t - peakAt * 0.2) < 0.005 ? 80ull : 60ull) << 20;
+          samples.push_back({t, rss, 10ull << 20, 50ull << 20, rss});
+        }
+        m.addSamples(samples);
+        QApplication::processEvents();
+        const QRectF plot = m.chart()->mapToScene(m.chart()->plotArea()).boundingRect();
+        const QRectF label = m.peakLabel()->sceneBoundingRect();
+        const QString ctx = QString("%1x%2, peak at %3: label %4..%5, plot %6..%7")
+                                .arg(size.width()).arg(size.height()).arg(peakAt)
+                                .arg(label.left()).arg(label.right()).arg(plot.left()).arg(plot.right());
+        QVERIFY2(m.peakLabel()->isVisible(), qPrintable(ctx));
+        QVERIFY2(label.left() >= plot.left() && label.right() <= plot.right() + 0.5, qPrintable(ctx));
+        QVERIFY2(label.top() >= plot.top() - 0.5 && label.bottom() <= plot.bottom() + 0.5, qPrintable(ctx));
+      }
   }
 
   void metricToggleLeavesNoStaleSeries() {

@@ -1,9 +1,13 @@
 #include "ui/charts/memory_chart.h"
 
+#include <QBrush>
+#include <QGraphicsSimpleTextItem>
 #include <QHBoxLayout>
+#include <QtCharts/QLegend>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QScatterSeries>
 #include <QtCharts/QValueAxis>
+#include <algorithm>
 
 #include "ui/charts/series_palette.h"
 
@@ -22,8 +26,10 @@ MemoryChart::MemoryChart(QWidget* parent) : QtChartPanel("memory", "Memory (resi
   peak_ = new QScatterSeries;
   peak_->setName("peak");
   peak_->setMarkerSize(11);
-  peak_->setPointLabelsVisible(true);
-  peak_->setPointLabelsClipping(false);
+  // Its label is an item of our own, not the series' point label: Qt centres a point label over
+  // its point, and over a peak near either end of the time axis it ran into the axis' labels.
+  peakLabel_ = new QGraphicsSimpleTextItem(chart());
+  peakLabel_->setZValue(10);
   x_ = new QValueAxis;
   x_->setTitleText("time (s)");
   y_ = new QValueAxis;
@@ -41,9 +47,29 @@ MemoryChart::MemoryChart(QWidget* parent) : QtChartPanel("memory", "Memory (resi
       if (on) showTip(QString("%1: %2<br>t = %3 s: <b>%4 MiB</b>").arg(s->name(), s->property("tip").toString()).arg(p.x(), 0, 'f', 2).arg(p.y(), 0, 'f', 1));
       else hideTip();
     });
+  // The label follows its marker wherever the plot moves it: a fit, a zoom, a resize.
+  for (QValueAxis* a : {x_, y_}) connect(a, &QValueAxis::rangeChanged, this, &MemoryChart::placePeakLabel);
+  connect(chart(), &QChart::plotAreaChanged, this, &MemoryChart::placePeakLabel);
+  connect(peak_, &QScatterSeries::visibleChanged, this, &MemoryChart::placePeakLabel);  // legend toggle
   restyle();
   hookLegend();
   clear();
+}
+
+void MemoryChart::placePeakLabel() {
+  if (peak_->count() == 0 || !peak_->isVisible()) {
+    peakLabel_->hide();
+    return;
+  }
+  // Above the marker, kept inside the plot area (below the marker if there is no room above).
+  const QRectF plot = chart()->plotArea();
+  const QPointF at = chart()->mapToPosition(peak_->at(0), peak_);
+  const QRectF box = peakLabel_->boundingRect();
+  const double x = std::clamp(at.x() - box.width() / 2, plot.left() + 2, std::max(plot.left() + 2, plot.right() - box.width() - 2));
+  double y = at.y() - box.height() - 7;
+  if (y < plot.top()) y = at.y() + 7;
+  peakLabel_->setPos(x, y);
+  peakLabel_->show();
 }
 
 void MemoryChart::restyle() {
@@ -52,15 +78,17 @@ void MemoryChart::restyle() {
   file_->setPen(QPen(seriesColor(2), 1.4, Qt::DashLine));
   peak_->setColor(QColor(0xd9, 0x3f, 0x3f));
   peak_->setBorderColor(Qt::white);
-  peak_->setPointLabelsColor(dark() ? QColor(0xff, 0x9a, 0x9a) : QColor(0xb0, 0x20, 0x20));
-  QFont f = peak_->pointLabelsFont();
+  peakLabel_->setBrush(dark() ? QColor(0xff, 0x9a, 0x9a) : QColor(0xb0, 0x20, 0x20));
+  QFont f = chart()->legend()->font();
   f.setBold(true);
-  peak_->setPointLabelsFont(f);
+  peakLabel_->setFont(f);
+  placePeakLabel();
 }
 
 void MemoryChart::clear() {
   for (QXYSeries* s : std::initializer_list<QXYSeries*>{rss_, anon_, file_, peak_}) s->clear();
-  peak_->setPointLabelsFormat(QString());  // the old run's "peak …" must not come back
+  peakLabel_->setText(QString());  // the old run's "peak …" must not come back
+  peakLabel_->hide();
   maxT_ = 0;
   peakMiB_ = 0;
   setAxisRange(x_, 0, 1);
@@ -80,14 +108,14 @@ void MemoryChart::addSamples(const std::vector<aq::MemorySample>& samples) {
     if (mib(s.rss) > peakMiB_) {
       peakMiB_ = mib(s.rss);
       peak_->replace(QList<QPointF>{{s.t_s, peakMiB_}});
-      // A fixed label (no @yPoint): the placeholder would print every decimal.
-      peak_->setPointLabelsFormat(QString("peak %1 MiB").arg(peakMiB_, 0, 'f', 1));
+      peakLabel_->setText(QString("peak %1 MiB").arg(peakMiB_, 0, 'f', 1));
     }
   }
   rss_->append(rss);
   anon_->append(anon);
   file_->append(file);
   dataChanged();
+  placePeakLabel();
 }
 
 void MemoryChart::rescale() {
