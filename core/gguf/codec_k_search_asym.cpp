@@ -96,26 +96,18 @@ AsymSub asym_sub_search(const float* x, const float* w, int n) {
       f = g;
     }
   };
-  if constexpr (N <= 3) {
-    // 2-bit codes: the range [lo, hi] spread over N + t steps, t = -0.5 .. 0.875.
-    for (int k = 0; k < 12; ++k) {
-      const float iscale = (float(N) - 0.5f + 0.125f * float(k)) / range;
-      AsymSub f;
-      const float e = asym_fit<N>(x, w, n, lo, iscale, sw, swx, swxx, f);
-      if (e < best_err) { best_err = e; best = f; }
-    }
-    lloyd(best, best_err, 1);
-  } else {
-    // 4- and 5-bit codes: the range spread over N + t steps, t = -1 .. +1 (11 candidates), each
-    // followed by the least-squares fit for its codes; then re-quantize + refit on the best.
-    for (int k = 0; k < 11; ++k) {
-      const float iscale = (float(N) - 1.0f + 0.2f * float(k)) / range;
-      AsymSub f;
-      const float e = asym_fit<N>(x, w, n, lo, iscale, sw, swx, swxx, f);
-      if (e < best_err) { best_err = e; best = f; }
-    }
-    lloyd(best, best_err, 1);
+  // The range [lo, hi] spread over N + t steps, each followed by the least-squares fit for its
+  // codes; then re-quantize + refit on the best. 2-bit codes: t = -0.5 .. 0.875 (12 candidates);
+  // 4- and 5-bit codes: t = -1 .. +1 (11).
+  constexpr int kCandidates = N <= 3 ? 12 : 11;
+  constexpr float kT0 = N <= 3 ? -0.5f : -1.0f, kDt = N <= 3 ? 0.125f : 0.2f;
+  for (int k = 0; k < kCandidates; ++k) {
+    const float iscale = (float(N) + kT0 + kDt * float(k)) / range;
+    AsymSub f;
+    const float e = asym_fit<N>(x, w, n, lo, iscale, sw, swx, swxx, f);
+    if (e < best_err) { best_err = e; best = f; }
   }
+  lloyd(best, best_err, 1);
   return best;
 }
 

@@ -20,6 +20,17 @@ using namespace aqtest::ggml;
 int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
 int nearest(float v) { return int(std::lround(v)); }
 
+/// q5_0 and q5_1's code layout: the low nibbles of codes j and j + 16 share qs[j], the fifth
+/// bits go to bits j and j + 16 of qh.
+void pack_5bit(const int* c, uint8_t* qs, uint8_t* qh_bytes) {
+  uint32_t qh = 0;
+  for (int j = 0; j < 16; ++j) {
+    qs[j] = uint8_t((c[j] & 15) | ((c[j + 16] & 15) << 4));
+    qh |= uint32_t(c[j] >> 4) << j | uint32_t(c[j + 16] >> 4) << (j + 16);
+  }
+  std::memcpy(qh_bytes, &qh, 4);
+}
+
 /// Writes the baseline's blocks for x (one block of the type) into `out`.
 void baseline_encode(GgmlType t, const float* x, uint8_t* out) {
   using namespace aq::gguf;
@@ -51,12 +62,7 @@ void baseline_encode(GgmlType t, const float* x, uint8_t* out) {
       } else {
         BlockQ5_0 b{};
         b.d = aq::f32_to_fp16(d);
-        uint32_t qh = 0;
-        for (int j = 0; j < 16; ++j) {
-          b.qs[j] = uint8_t((c[j] & 15) | ((c[j + 16] & 15) << 4));
-          qh |= uint32_t(c[j] >> 4) << j | uint32_t(c[j + 16] >> 4) << (j + 16);
-        }
-        std::memcpy(b.qh, &qh, 4);
+        pack_5bit(c, b.qs, b.qh);
         std::memcpy(out, &b, sizeof b);
       }
       return;
@@ -79,12 +85,7 @@ void baseline_encode(GgmlType t, const float* x, uint8_t* out) {
         BlockQ5_1 b{};
         b.d = aq::f32_to_fp16(d);
         b.m = aq::f32_to_fp16(lo);
-        uint32_t qh = 0;
-        for (int j = 0; j < 16; ++j) {
-          b.qs[j] = uint8_t((c[j] & 15) | ((c[j + 16] & 15) << 4));
-          qh |= uint32_t(c[j] >> 4) << j | uint32_t(c[j + 16] >> 4) << (j + 16);
-        }
-        std::memcpy(b.qh, &qh, 4);
+        pack_5bit(c, b.qs, b.qh);
         std::memcpy(out, &b, sizeof b);
       }
       return;
