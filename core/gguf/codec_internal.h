@@ -63,4 +63,29 @@ inline uint16_t f32_to_fp16_sat(float v) {
 /// Weights of 1: what the encoders use when the caller passes none.
 extern const float kUnitWeights[256];
 
+/// The block loop every quantized type shares, as ggml has it: a row of n values is n / kValues
+/// blocks, each copied out with memcpy (a row's blocks need not be aligned). `encode(x, w, blk)`
+/// fills one block from its values and their weights (kUnitWeights when the caller gave none).
+template <class Block, int kValues, class Encode>
+void encode_blocks(const float* x, int64_t n, void* out, const float* weights, Encode encode) {
+  static_assert(kValues <= 256, "kUnitWeights covers one block");
+  auto* o = static_cast<uint8_t*>(out);
+  for (int64_t b = 0; b < n / kValues; ++b) {
+    Block blk;
+    encode(x + b * kValues, weights ? weights + b * kValues : kUnitWeights, blk);
+    std::memcpy(o + b * sizeof blk, &blk, sizeof blk);
+  }
+}
+
+/// `decode(blk, y)` writes one block's kValues values to y.
+template <class Block, int kValues, class Decode>
+void decode_blocks(const void* in, int64_t n, float* out, Decode decode) {
+  const auto* p = static_cast<const uint8_t*>(in);
+  for (int64_t b = 0; b < n / kValues; ++b) {
+    Block blk;
+    std::memcpy(&blk, p + b * sizeof blk, sizeof blk);
+    decode(static_cast<const Block&>(blk), out + b * kValues);
+  }
+}
+
 }  // namespace aq::gguf::codec

@@ -47,12 +47,10 @@ constexpr bool kHasQh = std::is_same_v<Block, BlockQ5_K>;
 template <class Block>
 void quantize_k4(const float* x, int64_t n, void* out, const float* weights) {
   constexpr bool kQh = kHasQh<Block>;
-  auto* o = static_cast<uint8_t*>(out);
-  for (int64_t b = 0; b < n / kQK_K; ++b) {
-    Block blk;
+  encode_blocks<Block, kQK_K>(x, n, out, weights, [](const float* bx, const float* w, Block& blk) {
     int sc[8], m[8];
     uint8_t c[kQK_K];
-    encode_asym_k<kQh ? 31 : 15, 32, 63>(x + b * kQK_K, weights_of(weights, b), blk.d, blk.dmin, sc, m, c);
+    encode_asym_k<kQh ? 31 : 15, 32, 63>(bx, w, blk.d, blk.dmin, sc, m, c);
     pack_scales_k4(sc, m, blk.scales);
     if constexpr (kQh) std::memset(blk.qh, 0, 32);
     // Sub-blocks 2 p4 and 2 p4 + 1 share the bytes qs[32 p4 + l] (low and high nibble); their
@@ -63,19 +61,14 @@ void quantize_k4(const float* x, int64_t n, void* out, const float* weights) {
         blk.qs[32 * p4 + l] = uint8_t((c0 & 0xF) | ((c1 & 0xF) << 4));
         if constexpr (kQh) blk.qh[l] |= uint8_t(((c0 >> 4) << (2 * p4)) | ((c1 >> 4) << (2 * p4 + 1)));
       }
-    std::memcpy(o + b * sizeof blk, &blk, sizeof blk);
-  }
+  });
 }
 
 template <class Block>
 void dequantize_k4(const void* in, int64_t n, float* out) {
   constexpr bool kQh = kHasQh<Block>;
-  const auto* p = static_cast<const uint8_t*>(in);
-  for (int64_t b = 0; b < n / kQK_K; ++b) {
-    Block blk;
-    std::memcpy(&blk, p + b * sizeof blk, sizeof blk);
+  decode_blocks<Block, kQK_K>(in, n, out, [](const Block& blk, float* y) {
     const float d = half_to_f32(blk.d), dmin = half_to_f32(blk.dmin);
-    float* y = out + b * kQK_K;
     for (int p4 = 0; p4 < 4; ++p4) {
       int sc, m;
       unpack_scale_k4(2 * p4, blk.scales, sc, m);
@@ -93,7 +86,7 @@ void dequantize_k4(const void* in, int64_t n, float* out) {
         y[64 * p4 + 32 + l] = d2 * float(c) - m2;
       }
     }
-  }
+  });
 }
 
 }  // namespace
@@ -102,36 +95,29 @@ void dequantize_k4(const void* in, int64_t n, float* out) {
 // q2_k
 
 void quantize_q2_k(const float* x, int64_t n, void* out, const float* weights) {
-  auto* o = static_cast<uint8_t*>(out);
-  for (int64_t b = 0; b < n / kQK_K; ++b) {
-    BlockQ2_K blk;
+  encode_blocks<BlockQ2_K, kQK_K>(x, n, out, weights, [](const float* bx, const float* w, BlockQ2_K& blk) {
     int sc[16], m[16];
     uint8_t c[kQK_K];
-    encode_asym_k<3, 16, 15>(x + b * kQK_K, weights_of(weights, b), blk.d, blk.dmin, sc, m, c);
+    encode_asym_k<3, 16, 15>(bx, w, blk.d, blk.dmin, sc, m, c);
     for (int s = 0; s < 16; ++s) blk.scales[s] = uint8_t(sc[s] | (m[s] << 4));
     for (int h = 0; h < 2; ++h)
       for (int l = 0; l < 32; ++l) {
         const uint8_t* cc = c + 128 * h + l;
         blk.qs[32 * h + l] = uint8_t(cc[0] | (cc[32] << 2) | (cc[64] << 4) | (cc[96] << 6));
       }
-    std::memcpy(o + b * sizeof blk, &blk, sizeof blk);
-  }
+  });
 }
 
 void dequantize_q2_k(const void* in, int64_t n, float* out) {
-  const auto* p = static_cast<const uint8_t*>(in);
-  for (int64_t b = 0; b < n / kQK_K; ++b) {
-    BlockQ2_K blk;
-    std::memcpy(&blk, p + b * sizeof blk, sizeof blk);
+  decode_blocks<BlockQ2_K, kQK_K>(in, n, out, [](const BlockQ2_K& blk, float* y) {
     const float d = half_to_f32(blk.d), dmin = half_to_f32(blk.dmin);
-    float* y = out + b * kQK_K;
     for (int e = 0; e < kQK_K; ++e) {
       const int h = e / 128, j = (e % 128) / 32, l = e % 32;
       const uint8_t sc = blk.scales[e / 16];
       const float dl = d * float(sc & 0xF), ml = dmin * float(sc >> 4);
       y[e] = dl * float((blk.qs[32 * h + l] >> (2 * j)) & 3) - ml;
     }
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -36,11 +36,6 @@ inline float lane_sum8(const float* l) {
   return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]));
 }
 
-/// The weights of super-block `block`, or ones when the caller passes none.
-inline const float* weights_of(const float* weights, int64_t block) {
-  return weights ? weights + block * kQK_K : kUnitWeights;
-}
-
 /// Asymmetric super-block (value = (d * sc) * c - (dmin * m)), codes c in 0..N, sub-blocks of SUB
 /// weights, scale and min codes in 0..SMAX: fills d, dmin (fp16), sc[], m[] (kQK_K / SUB each)
 /// and codes c[256].

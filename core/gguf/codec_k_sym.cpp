@@ -13,12 +13,10 @@ namespace aq::gguf::codec {
 // q3_k
 
 void quantize_q3_k(const float* x, int64_t n, void* out, const float* weights) {
-  auto* o = static_cast<uint8_t*>(out);
-  for (int64_t b = 0; b < n / kQK_K; ++b) {
-    BlockQ3_K blk;
+  encode_blocks<BlockQ3_K, kQK_K>(x, n, out, weights, [](const float* bx, const float* w, BlockQ3_K& blk) {
     int sc[16];
     int8_t q[kQK_K];
-    encode_sym_k<4, 32>(x + b * kQK_K, weights_of(weights, b), blk.d, sc, q);
+    encode_sym_k<4, 32>(bx, w, blk.d, sc, q);
     std::memset(blk.scales, 0, 12);
     for (int s = 0; s < 16; ++s) {
       const int u = sc[s] + 32;  // 0..63
@@ -34,17 +32,12 @@ void quantize_q3_k(const float* x, int64_t n, void* out, const float* weights) {
       blk.qs[32 * h + l] |= uint8_t((u & 3) << (2 * j));
       if (u >= 4) blk.hmask[l] |= uint8_t(1u << (4 * h + j));
     }
-    std::memcpy(o + b * sizeof blk, &blk, sizeof blk);
-  }
+  });
 }
 
 void dequantize_q3_k(const void* in, int64_t n, float* out) {
-  const auto* p = static_cast<const uint8_t*>(in);
-  for (int64_t b = 0; b < n / kQK_K; ++b) {
-    BlockQ3_K blk;
-    std::memcpy(&blk, p + b * sizeof blk, sizeof blk);
+  decode_blocks<BlockQ3_K, kQK_K>(in, n, out, [](const BlockQ3_K& blk, float* y) {
     const float d = half_to_f32(blk.d);
-    float* y = out + b * kQK_K;
     for (int s = 0; s < 16; ++s) {
       const int lo4 = s < 8 ? (blk.scales[s] & 0xF) : (blk.scales[s - 8] >> 4);
       const int hi2 = (blk.scales[8 + s % 4] >> (2 * (s / 4))) & 3;
@@ -56,19 +49,17 @@ void dequantize_q3_k(const void* in, int64_t n, float* out) {
         y[e] = dl * float(low2 - (hbit ? 0 : 4));
       }
     }
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // q6_k
 
 void quantize_q6_k(const float* x, int64_t n, void* out, const float* weights) {
-  auto* o = static_cast<uint8_t*>(out);
-  for (int64_t b = 0; b < n / kQK_K; ++b) {
-    BlockQ6_K blk;
+  encode_blocks<BlockQ6_K, kQK_K>(x, n, out, weights, [](const float* bx, const float* w, BlockQ6_K& blk) {
     int sc[16];
     int8_t q[kQK_K];
-    encode_sym_k<32, 128>(x + b * kQK_K, weights_of(weights, b), blk.d, sc, q);
+    encode_sym_k<32, 128>(bx, w, blk.d, sc, q);
     for (int s = 0; s < 16; ++s) blk.scales[s] = int8_t(sc[s]);
     std::memset(blk.ql, 0, 128);
     std::memset(blk.qh, 0, 64);
@@ -78,24 +69,19 @@ void quantize_q6_k(const float* x, int64_t n, void* out, const float* weights) {
       blk.ql[64 * h + 32 * (k % 2) + l] |= uint8_t((u & 0xF) << (k >= 2 ? 4 : 0));
       blk.qh[32 * h + l] |= uint8_t((u >> 4) << (2 * k));
     }
-    std::memcpy(o + b * sizeof blk, &blk, sizeof blk);
-  }
+  });
 }
 
 void dequantize_q6_k(const void* in, int64_t n, float* out) {
-  const auto* p = static_cast<const uint8_t*>(in);
-  for (int64_t b = 0; b < n / kQK_K; ++b) {
-    BlockQ6_K blk;
-    std::memcpy(&blk, p + b * sizeof blk, sizeof blk);
+  decode_blocks<BlockQ6_K, kQK_K>(in, n, out, [](const BlockQ6_K& blk, float* y) {
     const float d = half_to_f32(blk.d);
-    float* y = out + b * kQK_K;
     for (int e = 0; e < kQK_K; ++e) {
       const int h = e / 128, k = (e % 128) / 32, l = e % 32;
       const int lo = (blk.ql[64 * h + 32 * (k % 2) + l] >> (k >= 2 ? 4 : 0)) & 0xF;
       const int hi = (blk.qh[32 * h + l] >> (2 * k)) & 3;
       y[e] = (d * float(blk.scales[e / 16])) * float((lo | (hi << 4)) - 32);
     }
-  }
+  });
 }
 
 }  // namespace aq::gguf::codec

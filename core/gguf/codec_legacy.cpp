@@ -176,8 +176,27 @@ void encode_asym(const float* x, const float* w, uint16_t& d_out, uint16_t& m_ou
   m_out = bm;
 }
 
-const float* weights_of(const float* weights, int64_t block) {
-  return weights ? weights + block * kB : kUnitWeights;
+// q5_0 and q5_1: the low nibbles of codes j and j + 16 share qs[j]; their fifth bits are bits j
+// and j + 16 of qh.
+void pack_5bit(const int* c, uint8_t* qs, uint8_t* qh_bytes) {
+  uint32_t qh = 0;
+  for (int j = 0; j < 16; ++j) {
+    qs[j] = uint8_t((c[j] & 0x0F) | ((c[j + 16] & 0x0F) << 4));
+    qh |= uint32_t(c[j] >> 4) << j;
+    qh |= uint32_t(c[j + 16] >> 4) << (j + 16);
+  }
+  std::memcpy(qh_bytes, &qh, 4);
+}
+
+template <class Block, class Value>
+void unpack_5bit(const Block& blk, Value value) {
+  uint32_t qh;
+  std::memcpy(&qh, blk.qh, 4);
+  for (int j = 0; j < 16; ++j) {
+    const int c0 = (blk.qs[j] & 0x0F) | int(((qh >> j) & 1u) << 4);
+    const int c1 = (blk.qs[j] >> 4) | int(((qh >> (j + 16)) & 1u) << 4);
+    value(j, c0, c1);
+  }
 }
 
 }  // namespace
@@ -186,157 +205,103 @@ const float* weights_of(const float* weights, int64_t block) {
 // q8_0
 
 void quantize_q8_0(const float* x, int64_t n, void* out, const float* weights) {
-  auto* o = static_cast<uint8_t*>(out);
-  int q[kB];
-  for (int64_t b = 0; b < n / kB; ++b) {
-    BlockQ8_0 blk;
-    blk.d = encode_sym<128>(x + b * kB, weights_of(weights, b), q);
+  encode_blocks<BlockQ8_0, kB>(x, n, out, weights, [](const float* bx, const float* w, BlockQ8_0& blk) {
+    int q[kB];
+    blk.d = encode_sym<128>(bx, w, q);
     for (int i = 0; i < kB; ++i) blk.qs[i] = int8_t(q[i]);
-    std::memcpy(o + b * sizeof blk, &blk, sizeof blk);
-  }
+  });
 }
 
 void dequantize_q8_0(const void* in, int64_t n, float* out) {
-  const auto* p = static_cast<const uint8_t*>(in);
-  for (int64_t b = 0; b < n / kB; ++b) {
-    BlockQ8_0 blk;
-    std::memcpy(&blk, p + b * sizeof blk, sizeof blk);
+  decode_blocks<BlockQ8_0, kB>(in, n, out, [](const BlockQ8_0& blk, float* y) {
     const float d = half_to_f32(blk.d);
-    for (int i = 0; i < kB; ++i) out[b * kB + i] = float(blk.qs[i]) * d;
-  }
+    for (int i = 0; i < kB; ++i) y[i] = float(blk.qs[i]) * d;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // q4_0
 
 void quantize_q4_0(const float* x, int64_t n, void* out, const float* weights) {
-  auto* o = static_cast<uint8_t*>(out);
-  int q[kB];
-  for (int64_t b = 0; b < n / kB; ++b) {
-    BlockQ4_0 blk;
-    blk.d = encode_sym<8>(x + b * kB, weights_of(weights, b), q);
+  encode_blocks<BlockQ4_0, kB>(x, n, out, weights, [](const float* bx, const float* w, BlockQ4_0& blk) {
+    int q[kB];
+    blk.d = encode_sym<8>(bx, w, q);
     for (int j = 0; j < 16; ++j) blk.qs[j] = uint8_t((q[j] + 8) | ((q[j + 16] + 8) << 4));
-    std::memcpy(o + b * sizeof blk, &blk, sizeof blk);
-  }
+  });
 }
 
 void dequantize_q4_0(const void* in, int64_t n, float* out) {
-  const auto* p = static_cast<const uint8_t*>(in);
-  for (int64_t b = 0; b < n / kB; ++b) {
-    BlockQ4_0 blk;
-    std::memcpy(&blk, p + b * sizeof blk, sizeof blk);
+  decode_blocks<BlockQ4_0, kB>(in, n, out, [](const BlockQ4_0& blk, float* y) {
     const float d = half_to_f32(blk.d);
-    float* y = out + b * kB;
     for (int j = 0; j < 16; ++j) {
       y[j] = float((blk.qs[j] & 0x0F) - 8) * d;
       y[j + 16] = float((blk.qs[j] >> 4) - 8) * d;
     }
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // q4_1
 
 void quantize_q4_1(const float* x, int64_t n, void* out, const float* weights) {
-  auto* o = static_cast<uint8_t*>(out);
-  int c[kB];
-  for (int64_t b = 0; b < n / kB; ++b) {
-    BlockQ4_1 blk;
-    encode_asym<15>(x + b * kB, weights_of(weights, b), blk.d, blk.m, c);
+  encode_blocks<BlockQ4_1, kB>(x, n, out, weights, [](const float* bx, const float* w, BlockQ4_1& blk) {
+    int c[kB];
+    encode_asym<15>(bx, w, blk.d, blk.m, c);
     for (int j = 0; j < 16; ++j) blk.qs[j] = uint8_t(c[j] | (c[j + 16] << 4));
-    std::memcpy(o + b * sizeof blk, &blk, sizeof blk);
-  }
+  });
 }
 
 void dequantize_q4_1(const void* in, int64_t n, float* out) {
-  const auto* p = static_cast<const uint8_t*>(in);
-  for (int64_t b = 0; b < n / kB; ++b) {
-    BlockQ4_1 blk;
-    std::memcpy(&blk, p + b * sizeof blk, sizeof blk);
+  decode_blocks<BlockQ4_1, kB>(in, n, out, [](const BlockQ4_1& blk, float* y) {
     const float d = half_to_f32(blk.d), m = half_to_f32(blk.m);
-    float* y = out + b * kB;
     for (int j = 0; j < 16; ++j) {
       y[j] = float(blk.qs[j] & 0x0F) * d + m;
       y[j + 16] = float(blk.qs[j] >> 4) * d + m;
     }
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // q5_0
 
 void quantize_q5_0(const float* x, int64_t n, void* out, const float* weights) {
-  auto* o = static_cast<uint8_t*>(out);
-  int q[kB];
-  for (int64_t b = 0; b < n / kB; ++b) {
-    BlockQ5_0 blk;
-    blk.d = encode_sym<16>(x + b * kB, weights_of(weights, b), q);
-    uint32_t qh = 0;
-    for (int j = 0; j < 16; ++j) {
-      const int c0 = q[j] + 16, c1 = q[j + 16] + 16;
-      blk.qs[j] = uint8_t((c0 & 0x0F) | ((c1 & 0x0F) << 4));
-      qh |= uint32_t(c0 >> 4) << j;
-      qh |= uint32_t(c1 >> 4) << (j + 16);
-    }
-    std::memcpy(blk.qh, &qh, 4);
-    std::memcpy(o + b * sizeof blk, &blk, sizeof blk);
-  }
+  encode_blocks<BlockQ5_0, kB>(x, n, out, weights, [](const float* bx, const float* w, BlockQ5_0& blk) {
+    int q[kB];
+    blk.d = encode_sym<16>(bx, w, q);
+    for (int& v : q) v += 16;  // codes 0..31
+    pack_5bit(q, blk.qs, blk.qh);
+  });
 }
 
 void dequantize_q5_0(const void* in, int64_t n, float* out) {
-  const auto* p = static_cast<const uint8_t*>(in);
-  for (int64_t b = 0; b < n / kB; ++b) {
-    BlockQ5_0 blk;
-    std::memcpy(&blk, p + b * sizeof blk, sizeof blk);
+  decode_blocks<BlockQ5_0, kB>(in, n, out, [](const BlockQ5_0& blk, float* y) {
     const float d = half_to_f32(blk.d);
-    uint32_t qh;
-    std::memcpy(&qh, blk.qh, 4);
-    float* y = out + b * kB;
-    for (int j = 0; j < 16; ++j) {
-      const int c0 = (blk.qs[j] & 0x0F) | int(((qh >> j) & 1u) << 4);
-      const int c1 = (blk.qs[j] >> 4) | int(((qh >> (j + 16)) & 1u) << 4);
+    unpack_5bit(blk, [&](int j, int c0, int c1) {
       y[j] = float(c0 - 16) * d;
       y[j + 16] = float(c1 - 16) * d;
-    }
-  }
+    });
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // q5_1
 
 void quantize_q5_1(const float* x, int64_t n, void* out, const float* weights) {
-  auto* o = static_cast<uint8_t*>(out);
-  int c[kB];
-  for (int64_t b = 0; b < n / kB; ++b) {
-    BlockQ5_1 blk;
-    encode_asym<31>(x + b * kB, weights_of(weights, b), blk.d, blk.m, c);
-    uint32_t qh = 0;
-    for (int j = 0; j < 16; ++j) {
-      blk.qs[j] = uint8_t((c[j] & 0x0F) | ((c[j + 16] & 0x0F) << 4));
-      qh |= uint32_t(c[j] >> 4) << j;
-      qh |= uint32_t(c[j + 16] >> 4) << (j + 16);
-    }
-    std::memcpy(blk.qh, &qh, 4);
-    std::memcpy(o + b * sizeof blk, &blk, sizeof blk);
-  }
+  encode_blocks<BlockQ5_1, kB>(x, n, out, weights, [](const float* bx, const float* w, BlockQ5_1& blk) {
+    int c[kB];
+    encode_asym<31>(bx, w, blk.d, blk.m, c);
+    pack_5bit(c, blk.qs, blk.qh);
+  });
 }
 
 void dequantize_q5_1(const void* in, int64_t n, float* out) {
-  const auto* p = static_cast<const uint8_t*>(in);
-  for (int64_t b = 0; b < n / kB; ++b) {
-    BlockQ5_1 blk;
-    std::memcpy(&blk, p + b * sizeof blk, sizeof blk);
+  decode_blocks<BlockQ5_1, kB>(in, n, out, [](const BlockQ5_1& blk, float* y) {
     const float d = half_to_f32(blk.d), m = half_to_f32(blk.m);
-    uint32_t qh;
-    std::memcpy(&qh, blk.qh, 4);
-    float* y = out + b * kB;
-    for (int j = 0; j < 16; ++j) {
-      const int c0 = (blk.qs[j] & 0x0F) | int(((qh >> j) & 1u) << 4);
-      const int c1 = (blk.qs[j] >> 4) | int(((qh >> (j + 16)) & 1u) << 4);
+    unpack_5bit(blk, [&](int j, int c0, int c1) {
       y[j] = float(c0) * d + m;
       y[j + 16] = float(c1) * d + m;
-    }
-  }
+    });
+  });
 }
 
 }  // namespace aq::gguf::codec
