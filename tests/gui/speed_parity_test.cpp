@@ -35,7 +35,7 @@ using namespace aqui;
 
 namespace {
 
-constexpr int kPairs = 7;
+constexpr int kPairs = 9;
 constexpr int kRounds = 3;  // rounds of kPairs before the GUI is judged slower
 constexpr double kTolerance = 1.10;
 
