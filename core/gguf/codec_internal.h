@@ -4,6 +4,7 @@
 // float products in the same order, no fused multiply-add: core is built without -mfma and with
 // -std=c++20, i.e. -ffp-contract=off), so they reproduce ggml's floats bit for bit.
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -58,6 +59,27 @@ inline uint16_t f32_to_fp16_sat(float v) {
   uint16_t h = f32_to_fp16(v);
   if ((h & 0x7fffu) >= 0x7c00u) h = uint16_t((h & 0x8000u) | 0x7bffu);
   return h;
+}
+
+/// Sum of 8 lanes in a fixed order: the searches keep 8 partial sums so the loops vectorise, and
+/// every error must be summed the same way to compare candidates consistently.
+inline float lane_sum8(const float* l) {
+  return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]));
+}
+
+/// Weighted squared error of n values (a multiple of 8) at the symmetric scale S, codes chosen
+/// nearest in [-Q, Q-1]: what the symmetric searches of the legacy and the K types minimise.
+template <int Q>
+float sym_weighted_error(const float* x, const float* w, int n, float S) {
+  const float inv = std::fabs(S) >= kTinyScale ? 1.0f / S : 0.0f;
+  float lane[8] = {};
+  for (int i = 0; i < n; i += 8)
+    for (int j = 0; j < 8; ++j) {
+      const float q = clampf(round_even(x[i + j] * inv), float(-Q), float(Q - 1));
+      const float e = x[i + j] - S * q;
+      lane[j] += w[i + j] * e * e;
+    }
+  return lane_sum8(lane);
 }
 
 /// Weights of 1: what the encoders use when the caller passes none.

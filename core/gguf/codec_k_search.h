@@ -30,11 +30,6 @@
 
 namespace aq::gguf::codec {
 
-/// Sum of 8 lanes in a fixed order: the searches keep 8 partial sums so the loops vectorise, and
-/// every error must be summed the same way to compare candidates consistently.
-inline float lane_sum8(const float* l) {
-  return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]));
-}
 
 /// Asymmetric super-block (value = (d * sc) * c - (dmin * m)), codes c in 0..N, sub-blocks of SUB
 /// weights, scale and min codes in 0..SMAX: fills d, dmin (fp16), sc[], m[] (kQK_K / SUB each)

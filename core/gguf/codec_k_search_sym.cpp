@@ -9,19 +9,6 @@ namespace aq::gguf::codec {
 namespace {
 
 template <int Q>
-float sym_sub_error(const float* x, const float* w, int n, float S) {
-  const float inv = std::fabs(S) >= kTinyScale ? 1.0f / S : 0.0f;
-  float lane[8] = {};
-  for (int i = 0; i < n; i += 8)
-    for (int j = 0; j < 8; ++j) {
-      const float q = clampf(round_even(x[i + j] * inv), float(-Q), float(Q - 1));
-      const float e = x[i + j] - S * q;
-      lane[j] += w[i + j] * e * e;
-    }
-  return lane_sum8(lane);
-}
-
-template <int Q>
 void sym_sub_codes(const float* x, int n, float S, int8_t* q) {
   const float inv = std::fabs(S) >= kTinyScale ? 1.0f / S : 0.0f;
   for (int i = 0; i < n; ++i) q[i] = int8_t(clampf(round_even(x[i] * inv), float(-Q), float(Q - 1)));
@@ -105,7 +92,7 @@ void encode_sym_k(const float* x, const float* w, uint16_t& d_out, int* sc, int8
       float be = INFINITY;
       tsc[s] = a;
       for (int k = a; k <= b; ++k) {
-        const float e = sym_sub_error<Q>(x + s * SUB, w + s * SUB, SUB, D * float(k));
+        const float e = sym_weighted_error<Q>(x + s * SUB, w + s * SUB, SUB, D * float(k));
         if (e < be) { be = e; tsc[s] = k; }
       }
       err += be;
@@ -133,7 +120,7 @@ void encode_sym_k(const float* x, const float* w, uint16_t& d_out, int* sc, int8
     {
       const float D2 = half_to_f32(nd);
       float e2 = 0;
-      for (int s = 0; s < NS; ++s) e2 += sym_sub_error<Q>(x + s * SUB, w + s * SUB, SUB, D2 * float(bsc[s]));
+      for (int s = 0; s < NS; ++s) e2 += sym_weighted_error<Q>(x + s * SUB, w + s * SUB, SUB, D2 * float(bsc[s]));
       if (e2 < best) {
         best = e2;
         best_hd = nd;
@@ -158,7 +145,7 @@ void encode_sym_k(const float* x, const float* w, uint16_t& d_out, int* sc, int8
     float pe = 0;
     for (int s = 0; s < NS; ++s) {
       psc[s] = std::fabs(PD) >= kTinyScale ? int(clampf(round_even(ps[s] / PD), float(-T), float(T - 1))) : 0;
-      pe += sym_sub_error<Q>(x + s * SUB, w + s * SUB, SUB, PD * float(psc[s]));
+      pe += sym_weighted_error<Q>(x + s * SUB, w + s * SUB, SUB, PD * float(psc[s]));
     }
     if (pe < best) {
       best_hd = phd;

@@ -17,20 +17,6 @@ constexpr int kB = 32;  // weights per block
 // ---------------------------------------------------------------------------------------------
 // Symmetric: value = q * d, q in [-Q, Q-1] (q8_0: Q = 128; q4_0: 8; q5_0: 16).
 
-/// Weighted squared error of the block with scale dq (codes chosen nearest, clamped).
-template <int Q>
-float sym_error(const float* x, const float* w, float dq) {
-  const float inv = std::fabs(dq) >= kTinyScale ? 1.0f / dq : 0.0f;
-  float lane[8] = {};
-  for (int i = 0; i < kB; i += 8)
-    for (int j = 0; j < 8; ++j) {
-      const float q = clampf(round_even(x[i + j] * inv), float(-Q), float(Q - 1));
-      const float e = x[i + j] - q * dq;
-      lane[j] += w[i + j] * e * e;
-    }
-  return ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
-}
-
 template <int Q>
 void sym_codes(const float* x, float dq, int* q) {
   const float inv = std::fabs(dq) >= kTinyScale ? 1.0f / dq : 0.0f;
@@ -63,11 +49,11 @@ uint16_t encode_sym(const float* x, const float* w, int* q) {
   }
   // Candidate 0: ggml's reference scale (q8_0: amax / 127; q4_0, q5_0: max / -Q).
   uint16_t best_h = f32_to_fp16_sat(Q >= 64 ? amax / float(Q - 1) : max / float(-Q));
-  float best = sym_error<Q>(x, w, half_to_f32(best_h));
+  float best = sym_weighted_error<Q>(x, w, kB, half_to_f32(best_h));
   auto consider = [&](float d) {
     const uint16_t h = f32_to_fp16_sat(d);
     if (h == best_h) return;
-    const float e = sym_error<Q>(x, w, half_to_f32(h));
+    const float e = sym_weighted_error<Q>(x, w, kB, half_to_f32(h));
     if (e < best) { best = e; best_h = h; }
   };
   for (int k = 0; k < SymGrid<Q>::kSteps; ++k) {
@@ -109,7 +95,7 @@ float asym_error(const float* x, const float* w, float dq, float mq) {
       const float e = x[i + j] - (c * dq + mq);
       lane[j] += w[i + j] * e * e;
     }
-  return ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
+  return lane_sum8(lane);
 }
 
 template <int N>
