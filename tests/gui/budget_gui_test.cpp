@@ -74,10 +74,10 @@ class BudgetGuiTest : public QObject {
   void initTestCase() {
     guitest::isolateSettings();
     initUiResources();
-    model_ = dir_ / "small.safetensors";
-    cal_ = dir_ / "cal.h5";
-    guitest::writeSmallDit(model_, 64, 2);
-    QVERIFY(guitest::writeCalibrationFor(model_, RunSettings{}.planOptions(), cal_, 3).size() >= 4);
+    const guitest::CalibratedModel m = guitest::writeCalibratedSmallDit(dir_.path());
+    model_ = m.model;
+    cal_ = m.calibration;
+    QVERIFY(m.layers.size() >= 4);
   }
 
   void settingsRoundTripAndJobConfig() {

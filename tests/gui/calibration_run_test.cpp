@@ -65,10 +65,10 @@ class CalibrationRunTest : public QObject {
   void initTestCase() {
     guitest::isolateSettings();
     initUiResources();
-    model_ = dir_ / "small.safetensors";
-    cal_ = dir_ / "cal.h5";
-    guitest::writeSmallDit(model_, 64, 2);
-    layers_ = guitest::writeCalibrationFor(model_, RunSettings{}.planOptions(), cal_, 3);
+    const guitest::CalibratedModel m = guitest::writeCalibratedSmallDit(dir_.path());
+    model_ = m.model;
+    cal_ = m.calibration;
+    layers_ = m.layers;
     QVERIFY(layers_.size() >= 4);
   }
 

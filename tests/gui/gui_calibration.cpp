@@ -3,7 +3,9 @@
 #include <cstdlib>
 
 #include "calibration_fixture.h"
+#include "gui_fixtures.h"
 #include "io/model_source.h"
+#include "ui/settings/run_settings.h"
 
 namespace guitest {
 
@@ -29,6 +31,13 @@ std::vector<std::string> writeCalibrationFor(const std::filesystem::path& model,
   }
   aqtest::write_calibration(out, file);
   return names;
+}
+
+CalibratedModel writeCalibratedSmallDit(const std::filesystem::path& dir) {
+  CalibratedModel m{dir / "small.safetensors", dir / "cal.h5", {}};
+  writeSmallDit(m.model, 64, 2);
+  m.layers = writeCalibrationFor(m.model, aqui::RunSettings{}.planOptions(), m.calibration, 3);
+  return m;
 }
 
 }  // namespace guitest

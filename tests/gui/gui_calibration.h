@@ -15,4 +15,12 @@ namespace guitest {
 std::vector<std::string> writeCalibrationFor(const std::filesystem::path& model, const aq::PlanOptions& plan,
                                              const std::filesystem::path& out, int buckets = 3);
 
+/// The small DiT of writeSmallDit(path, 64, 2) as `dir`/small.safetensors and a calibration file
+/// for it at the default run settings (3 buckets) as `dir`/cal.h5, with its layers' names.
+struct CalibratedModel {
+  std::filesystem::path model, calibration;
+  std::vector<std::string> layers;
+};
+CalibratedModel writeCalibratedSmallDit(const std::filesystem::path& dir);
+
 }  // namespace guitest

@@ -1,5 +1,7 @@
 #include "gui_fixtures.h"
 
+#include <functional>
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QEventLoop>
@@ -56,14 +58,24 @@ void writeSmallDit(const std::filesystem::path& path, int hidden, int blocks, ui
   aqtest::write_safetensors(path, t);
 }
 
-bool openAndWait(aqui::MainWindow& w, const QString& path, int timeoutMs) {
+namespace {
+bool openWith(aqui::MainWindow& w, const std::function<void()>& open, int timeoutMs) {
   QSignalSpy ok(&w, &aqui::MainWindow::modelLoaded);
   QSignalSpy bad(&w, &aqui::MainWindow::modelFailed);
-  w.openModel(path);
+  open();
   QElapsedTimer t;
   t.start();
   while (ok.isEmpty() && bad.isEmpty() && t.elapsed() < timeoutMs) QTest::qWait(10);
   return !ok.isEmpty();
+}
+}  // namespace
+
+bool openAndWait(aqui::MainWindow& w, const QString& path, int timeoutMs) {
+  return openWith(w, [&] { w.openModel(path); }, timeoutMs);
+}
+
+bool openDemoAndWait(aqui::MainWindow& w, int timeoutMs) {
+  return openWith(w, [&] { w.openDemoModel(); }, timeoutMs);
 }
 
 bool runAndWait(aqui::MainWindow& w, const std::vector<int>& bits, int timeoutMs) {

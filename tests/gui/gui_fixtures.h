@@ -24,6 +24,8 @@ void writeSmallDit(const std::filesystem::path& path, int hidden = 64, int block
 
 /// Opens `path` in the window and waits until it is loaded (or failed); true when loaded.
 bool openAndWait(aqui::MainWindow& w, const QString& path, int timeoutMs = 30000);
+/// The same for the built-in demo model (generated into $XDG_CACHE_HOME the first time).
+bool openDemoAndWait(aqui::MainWindow& w, int timeoutMs = 300000);
 /// Starts a run (or compare when `bits` is not empty) and waits until the queue finishes.
 bool runAndWait(aqui::MainWindow& w, const std::vector<int>& bits = {}, int timeoutMs = 120000);
 

@@ -66,10 +66,7 @@ class ResponsivenessTest : public QObject {
     w.resize(1500, 950);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
-    bool loaded = false;
-    connect(&w, &MainWindow::modelLoaded, this, [&] { loaded = true; });
-    w.openDemoModel();  // generated into $XDG_CACHE_HOME the first time
-    QTRY_VERIFY_WITH_TIMEOUT(loaded, 300000);
+    QVERIFY(guitest::openDemoAndWait(w));
     QTest::qWait(500);  // let the estimate settle
 
     auto* mode = w.settingsPanel()->findChild<QComboBox*>("mode");

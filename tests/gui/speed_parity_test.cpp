@@ -92,10 +92,7 @@ class SpeedParityTest : public QObject {
     w.resize(1500, 950);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
-    bool loaded = false;
-    connect(&w, &MainWindow::modelLoaded, this, [&] { loaded = true; });
-    w.openDemoModel();  // generated into $XDG_CACHE_HOME the first time
-    QTRY_VERIFY_WITH_TIMEOUT(loaded, 300000);
+    QVERIFY(guitest::openDemoAndWait(w));
 
     RunSettings s = w.settingsPanel()->settings();
     s.bits = 4;
